@@ -1,0 +1,64 @@
+"""Reads of accounts data, scoped to the actor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from metalloop.accounts import tokens
+from metalloop.accounts.models import ApiToken, LoginAttempt, User
+from metalloop.accounts.permissions import is_authenticated
+
+
+def token_list(*, actor: Any) -> QuerySet[ApiToken]:
+    """List the actor's own API tokens, newest first."""
+    if not is_authenticated(actor):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=actor)
+
+
+def token_get(*, actor: Any, token_id: int) -> ApiToken:
+    """Return one of the actor's tokens; anyone else's behaves as missing."""
+    try:
+        return token_list(actor=actor).get(pk=token_id)
+    except ApiToken.DoesNotExist as missing:
+        raise Http404("no such token") from missing
+
+
+def user_for_token(raw_token: str) -> tuple[User, ApiToken] | None:
+    """Return the active user and token for a presented API token, else ``None``."""
+    prefix = tokens.split_prefix(raw_token)
+    if prefix is None:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if (
+        token is None
+        or not tokens.digests_match(raw_token, token.digest)
+        or not token.user.is_active
+    ):
+        return None
+    return token.user, token
+
+
+def login_failures_recent(*, email: str, client_ip: str | None) -> int:
+    """Count failed logins for this e-mail or from this address within the window."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginAttempt.objects.filter(attempted_at__gte=since, succeeded=False)
+    by_email = recent.filter(email=email.lower()).count()
+    by_ip = recent.filter(client_ip=client_ip).count() if client_ip else 0
+    # Many addresses guessing one account, or one address guessing many accounts:
+    # the address limit is higher so a shared office gateway is not locked out at once.
+    return max(by_email, by_ip // 4)
+
+
+def login_is_throttled(*, email: str, client_ip: str | None) -> bool:
+    return login_failures_recent(email=email, client_ip=client_ip) >= settings.LOGIN_FAILURE_LIMIT

@@ -1,0 +1,105 @@
+"""Writes of accounts data. Every function checks the actor and records an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metalloop.accounts import tokens
+from metalloop.accounts.errors import ErrorCode
+from metalloop.accounts.models import ApiToken, LoginAttempt, Organisation, Role, User
+from metalloop.accounts.permissions import can_create_user, can_manage_token, is_authenticated
+from metalloop.common.audit import audit_record
+from metalloop.common.models import AuditAction
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    email: str,
+    password: str | None,
+    role: str = Role.MEMBER,
+    organisation: Organisation | None = None,
+    full_name: str = "",
+    origin: str = "",
+) -> User:
+    """Create a user; ``actor=None`` is the operator at the command line."""
+    if actor is not None and not can_create_user(actor=actor, role=role):
+        raise PermissionDenied(_("You may not create users with this role."))
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")}, code=ErrorCode.ROLE_INVALID)
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError(
+            {"email": _("A user with this e-mail address exists already.")},
+            code=ErrorCode.EMAIL_TAKEN,
+        )
+    user = User(email=email, role=role, organisation=organisation, full_name=full_name)
+    if password:
+        from django.contrib.auth.password_validation import validate_password
+
+        try:
+            validate_password(password, user)
+        except ValidationError as weak:
+            raise ValidationError({"password": weak.messages}) from weak
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=user,
+        changes={"email": [None, email], "role": [None, role]},
+        origin=origin,
+    )
+    return user
+
+
+@transaction.atomic
+def token_create(*, actor: Any, name: str, origin: str = "") -> tuple[ApiToken, str]:
+    """Create a personal API token for the actor; the secret is returned once, never stored."""
+    if not is_authenticated(actor):
+        raise PermissionDenied(_("Log in to create an API token."))
+    name = name.strip()
+    if not name:
+        raise ValidationError(
+            {"name": _("Give the token a name, e.g. the program that will use it.")},
+            code=ErrorCode.TOKEN_NAME_REQUIRED,
+        )
+    raw, prefix, digest = tokens.new_token()
+    token = ApiToken(user=actor, name=name, prefix=prefix, digest=digest)
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, action=AuditAction.TOKEN_CREATE, instance=token, origin=origin)
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken, origin: str = "") -> ApiToken:
+    """Revoke one of the actor's own tokens (idempotent)."""
+    if not can_manage_token(actor=actor, token=token):
+        raise PermissionDenied(_("You may only revoke your own tokens."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action=AuditAction.TOKEN_REVOKE, instance=token, origin=origin)
+    return token
+
+
+def token_touch(*, token: ApiToken) -> None:
+    """Note when a token was last used (at most once a minute, to spare the database)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+def login_attempt_record(*, email: str, client_ip: str | None, succeeded: bool) -> None:
+    """Remember a login attempt for throttling."""
+    LoginAttempt.objects.create(
+        email=email.strip().lower()[:254], client_ip=client_ip, succeeded=succeeded
+    )
