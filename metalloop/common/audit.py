@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from metalloop.common.models import AuditAction, AuditEvent
+from metalloop.common.models import AuditAction, AuditEvent, AuditScope
 
 
 def _jsonable(value: Any) -> Any:
@@ -61,7 +61,7 @@ def audit_record(
         object_id = object_id or str(instance.pk)
         object_label = object_label or str(instance)[:300]
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if is_user else None,
         actor_label=getattr(actor, "email", "") if is_user else "system",
         action=action,
@@ -69,6 +69,9 @@ def audit_record(
         object_id=object_id,
         object_label=object_label,
         changes=dict(changes or {}),
-        network_ids=sorted(set(network_ids)),
         origin=origin,
     )
+    AuditScope.objects.bulk_create(
+        AuditScope(event=event, network_id=n) for n in sorted(set(network_ids))
+    )
+    return event

@@ -46,8 +46,6 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    # Network ids the object belongs to, so facilitators see the events of their networks.
-    network_ids = models.JSONField(_("networks"), default=list, blank=True)
     origin = models.CharField(_("via"), max_length=20, blank=True)
 
     class Meta:
@@ -59,3 +57,22 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         when = f"{self.occurred_at:%Y-%m-%d %H:%M}"
         return f"{when} {self.actor_label} {self.action} {self.object_label}"
+
+
+class AuditScope(models.Model):
+    """A network an audited object belonged to, so facilitators see their networks' events.
+
+    A plain id, not a foreign key: the trail outlives deleted networks, and ``common`` may
+    not depend on the ``network`` app.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="scopes")
+    network_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "network_id"], name="audit_scope_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} in network {self.network_id}"

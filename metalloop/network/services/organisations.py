@@ -1,0 +1,240 @@
+"""Writes of the registry: organisations with their roles, competences and memberships.
+
+Every function is keyword-only, checks the actor, validates, writes in one transaction and
+records the change in the audit trail. ``actor=None`` is the operator at the command line
+(or the demo loader), who may do everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from metalloop.accounts.models import Organisation, ValueChainStage
+from metalloop.common.audit import audit_record, diff, snapshot
+from metalloop.common.errors import ApplicationError
+from metalloop.common.models import AuditAction
+from metalloop.network.errors import ErrorCode
+from metalloop.network.models import Competence, Membership, Network
+from metalloop.network.permissions import (
+    can_change_memberships,
+    can_create_organisation,
+    can_delete_organisation,
+    can_edit_organisation,
+    organisation_network_ids,
+)
+from metalloop.network.services._common import is_operator
+
+ORGANISATION_FIELDS = (
+    "name",
+    "legal_form",
+    "kind",
+    "size_class",
+    "website",
+    "description",
+    "is_demo",
+)
+
+
+def _stages(codes: Iterable[str]) -> list[ValueChainStage]:
+    wanted = list(dict.fromkeys(codes))
+    found = {s.code: s for s in ValueChainStage.objects.filter(code__in=wanted)}
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise ValidationError(
+            {"roles": _("Unknown value-chain role: %(codes)s.") % {"codes": ", ".join(unknown)}},
+            code=ErrorCode.ROLE_UNKNOWN,
+        )
+    return [found[code] for code in wanted]
+
+
+def _competences(codes: Iterable[str]) -> list[Competence]:
+    wanted = list(dict.fromkeys(codes))
+    found = {c.code: c for c in Competence.objects.filter(code__in=wanted)}
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise ValidationError(
+            {"competences": _("Unknown competence: %(codes)s.") % {"codes": ", ".join(unknown)}},
+            code=ErrorCode.COMPETENCE_UNKNOWN,
+        )
+    return [found[code] for code in wanted]
+
+
+def _networks(slugs: Iterable[str]) -> list[Network]:
+    wanted = list(dict.fromkeys(slugs))
+    found = {n.slug: n for n in Network.objects.filter(slug__in=wanted)}
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise ValidationError(
+            {"networks": _("Unknown network: %(slugs)s.") % {"slugs": ", ".join(unknown)}},
+            code=ErrorCode.NETWORK_UNKNOWN,
+        )
+    return [found[slug] for slug in wanted]
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:70] or "organisation"
+    slug, n = base, 1
+    taken = (
+        Organisation.objects.exclude(pk=exclude_pk) if exclude_pk else Organisation.objects.all()
+    )
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _relations_snapshot(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "roles": sorted(organisation.roles.values_list("code", flat=True)),
+        "competences": sorted(organisation.competences.values_list("code", flat=True)),
+        "networks": sorted(organisation.memberships.values_list("network__slug", flat=True)),
+    }
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    legal_form: str = "",
+    size_class: str = "",
+    website: str = "",
+    description: str = "",
+    roles: Iterable[str] = (),
+    competences: Iterable[str] = (),
+    networks: Iterable[str] = (),
+    slug: str = "",
+    is_demo: bool = False,
+    origin: str = "",
+) -> Organisation:
+    """Create an organisation with its roles, competences and network memberships."""
+    network_objs = _networks(networks)
+    if not is_operator(actor) and not can_create_organisation(
+        actor=actor, network_ids=[n.pk for n in network_objs]
+    ):
+        raise PermissionDenied(_("You may not add organisations to these networks."))
+    organisation = Organisation(
+        name=name.strip(),
+        slug=slug or _unique_slug(name.strip()),
+        kind=kind,
+        legal_form=legal_form.strip(),
+        size_class=size_class,
+        website=website.strip(),
+        description=description.strip(),
+        is_demo=is_demo,
+    )
+    organisation.full_clean()
+    stage_objs, competence_objs = _stages(roles), _competences(competences)
+    organisation.save()
+    organisation.roles.set(stage_objs)
+    for competence in competence_objs:
+        competence.organisations.add(organisation)
+    for network in network_objs:
+        Membership.objects.create(network=network, organisation=organisation)
+    after = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=organisation,
+        changes=diff({}, after),
+        network_ids=[n.pk for n in network_objs],
+        origin=origin,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    roles: Iterable[str] | None = None,
+    competences: Iterable[str] | None = None,
+    networks: Iterable[str] | None = None,
+    origin: str = "",
+    **fields: Any,
+) -> Organisation:
+    """Change the given fields of an organisation; relations given replace the old ones."""
+    if not is_operator(actor) and not can_edit_organisation(actor=actor, organisation=organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    unknown = set(fields) - set(ORGANISATION_FIELDS) - {"slug"}
+    if unknown:
+        raise ValidationError(
+            {"__all__": _("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))}}
+        )
+    before = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
+    for name, value in fields.items():
+        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
+    organisation.full_clean()
+    organisation.save()
+    if roles is not None:
+        organisation.roles.set(_stages(roles))
+    if competences is not None:
+        organisation.competences.set(_competences(competences))
+    if networks is not None:
+        _replace_memberships(actor=actor, organisation=organisation, networks=_networks(networks))
+    after = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
+    changes = diff(before, after)
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=organisation,
+            changes=changes,
+            network_ids=organisation_network_ids(organisation) | set(_network_ids_of(before)),
+            origin=origin,
+        )
+    return organisation
+
+
+def _network_ids_of(snap: dict[str, Any]) -> list[int]:
+    return list(
+        Network.objects.filter(slug__in=snap.get("networks", [])).values_list("pk", flat=True)
+    )
+
+
+def _replace_memberships(
+    *, actor: Any, organisation: Organisation, networks: list[Network]
+) -> None:
+    current = organisation_network_ids(organisation)
+    wanted = {n.pk for n in networks}
+    changed = current ^ wanted
+    if not is_operator(actor) and not can_change_memberships(actor=actor, network_ids=changed):
+        raise PermissionDenied(_("Only the facilitators of a network change its members."))
+    Membership.objects.filter(organisation=organisation, network_id__in=current - wanted).delete()
+    for network in networks:
+        if network.pk not in current:
+            Membership.objects.create(network=network, organisation=organisation)
+
+
+@transaction.atomic
+def organisation_delete(*, actor: Any, organisation: Organisation, origin: str = "") -> None:
+    """Delete an organisation with its sites and memberships (not while users belong to it)."""
+    if not is_operator(actor) and not can_delete_organisation(
+        actor=actor, organisation=organisation
+    ):
+        raise PermissionDenied(_("You may not delete this organisation."))
+    if organisation.users.exists():
+        raise ApplicationError(
+            _("%(name)s still has user accounts; move or remove them first.")
+            % {"name": organisation.name},
+            code=ErrorCode.ORGANISATION_HAS_USERS,
+        )
+    network_ids = organisation_network_ids(organisation)
+    before = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=organisation,
+        changes=diff(before, {}),
+        network_ids=network_ids,
+        origin=origin,
+    )
+    organisation.delete()
