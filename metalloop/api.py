@@ -6,7 +6,9 @@ from django.db import connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
+from metalloop.accounts.api import router as accounts_router
 from metalloop.common.problems import install_problem_handlers
+from metalloop.network.api import router as network_router
 
 api = NinjaAPI(
     title="metalloop API",
@@ -21,6 +23,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_problem_handlers(api)
+api.add_router("/", network_router)
+api.add_router("/", accounts_router)
 
 
 class HealthOut(Schema):

@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("metalloop.accounts.urls")),
     path("", include("metalloop.network.urls")),
 ]

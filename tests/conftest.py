@@ -63,9 +63,52 @@ def client_for(db):
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static_files():
-    """Pages render with the manifest storage, as in production: collect once if needed."""
+    """Pages render with the manifest storage, as in production: collect when stale.
+
+    A file lock keeps parallel test workers from collecting at the same time.
+    """
+    import fcntl
+    from pathlib import Path
+
     from django.conf import settings
     from django.core.management import call_command
 
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
-        call_command("collectstatic", "--noinput", verbosity=0)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    with open(Path(settings.STATIC_ROOT).parent / ".collectstatic.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        sources = Path(settings.BASE_DIR, "metalloop").glob("**/static/**/*")
+        newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
+        if not manifest.exists() or manifest.stat().st_mtime < newest:
+            call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Hash passwords with a fast hasher in tests, except where a test checks Argon2 itself."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def token_for(db):
+    """Return request headers carrying a fresh API token of a user."""
+    from metalloop.accounts.services import token_create
+
+    def make(user) -> dict[str, str]:
+        _, raw = token_create(actor=user, name="test")
+        return {"Authorization": f"Bearer {raw}"}
+
+    return make
+
+
+@pytest.fixture
+def actors(db, member, other_member, facilitator, admin_user):
+    """The users of an authorization matrix, by name (None is anonymous)."""
+    return {
+        "anonymous": None,
+        "other_member": other_member,
+        "member": member,
+        "facilitator": facilitator,
+        "admin": admin_user,
+    }

@@ -11,12 +11,7 @@ from django.http import HttpRequest
 from metalloop.accounts.models import User
 from metalloop.accounts.selectors import login_is_throttled
 from metalloop.accounts.services import login_attempt_record
-
-
-def client_ip_of(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from metalloop.common.http import client_ip_of
 
 
 class EmailBackend(BaseBackend):

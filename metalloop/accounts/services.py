@@ -47,7 +47,7 @@ def user_create(
             validate_password(password, user)
         except ValidationError as weak:
             raise ValidationError({"password": weak.messages}) from weak
-    user.set_password(password)
+    user.set_password(password or None)  # no password: an unusable one, never an empty one
     user.full_clean()
     user.save()
     audit_record(

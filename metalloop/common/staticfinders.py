@@ -54,7 +54,7 @@ class NodeModulesFinder(BaseFinder):
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         source = VENDOR_FILES.get(path)
         if source is None or not (self.root / source).is_file():
-            return [] if find_all else None
+            return []  # what Django's own finders answer for "not here"
         found = str(self.root / source)
         return [found] if find_all else found
 

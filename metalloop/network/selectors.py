@@ -186,3 +186,37 @@ def registry_figures(*, actor: Any) -> RegistryFigures:
         ).count(),
         pilots=PilotProject.objects.count(),
     )
+
+
+def site_map_points(
+    *, actor: Any, network: str = "", organisation: str = ""
+) -> list[dict[str, Any]]:
+    """Sites as plain points for the map: name, organisation, place and coordinates [deg]."""
+    sites = site_list(actor=actor, filters=SiteFilters(network=network, organisation=organisation))
+    return [
+        {
+            "name": site.name,
+            "organisation": site.organisation.name,
+            "slug": site.organisation.slug,
+            "place": site.place,
+            "lat": round(site.latitude, 5),
+            "lon": round(site.longitude, 5),
+        }
+        for site in sites
+    ]
+
+
+def network_members(*, actor: Any, network: Network) -> QuerySet[Organisation]:
+    """The member organisations of a network, by name."""
+    return (
+        Organisation.objects.filter(memberships__network=network)
+        .prefetch_related("roles", "sites")
+        .order_by("name")
+    )
+
+
+def topic_table_get_by_slug(*, actor: Any, network: str, slug: str) -> TopicTable:
+    found = topic_table_list(actor=actor, network=network).filter(slug=slug).first()
+    if found is None:
+        raise Http404("no such topic table")
+    return topic_table_get(actor=actor, topic_table_id=found.pk)

@@ -1,0 +1,53 @@
+"""Login, logout and the user's personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from metalloop.accounts import selectors, services
+from metalloop.accounts.forms import LoginForm, TokenCreateForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's API tokens and create a new one."""
+    form = TokenCreateForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created = services.token_create(
+                actor=request.user, name=form.cleaned_data["name"], origin="web"
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            form = TokenCreateForm()
+    context = {"form": form, "created": created, "tokens": selectors.token_list(actor=request.user)}
+    return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the user's tokens."""
+    token = selectors.token_get(actor=request.user, token_id=token_id)
+    services.token_revoke(actor=request.user, token=token, origin="web")
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

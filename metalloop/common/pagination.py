@@ -1,0 +1,42 @@
+"""Page through a queryset for the API: ``?page=`` and ``?page_size=``, with the total."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page_size: int = Field(
+        DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 200)."
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[Any]
+
+
+def paginate(queryset: QuerySet[Any], page: PageIn) -> Page:
+    """Cut one page out of ``queryset`` and count the whole."""
+    count = queryset.count()
+    start = (page.page - 1) * page.page_size
+    return Page(
+        count=count,
+        page=page.page,
+        page_size=page.page_size,
+        pages=max(1, math.ceil(count / page.page_size)),
+        items=list(queryset[start : start + page.page_size]),
+    )

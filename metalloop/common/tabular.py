@@ -1,0 +1,222 @@
+"""Read and write tables as CSV or XLSX: a header row naming the columns, then the rows.
+
+CSV is read as UTF-8 (a byte order mark is tolerated) with the delimiter sniffed between
+"," and ";" (German Excel writes ";"); XLSX is read from the first sheet. Every cell comes
+back as a stripped string, and every row knows its line in the file (the header is line 1)
+so that errors can point at it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileException
+
+FORMATS = ("csv", "xlsx")
+DELIMITERS = (",", ";")
+
+
+class TableError(ValueError):
+    """A table could not be read or written; the message is one line for the person."""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table: its line in the file and its cells by column name."""
+
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header and the rows under it (empty rows are left out)."""
+
+    columns: list[str]
+    rows: list[TableRow]
+
+
+def table_format(path: Path, format: str | None = None) -> str:
+    """Return the format to use for ``path``: the given one, else the one its suffix names."""
+    chosen = (format or path.suffix.lstrip(".")).lower()
+    if chosen not in FORMATS:
+        if format:
+            raise TableError(
+                _("Unknown table format %(format)s: use csv or xlsx.") % {"format": format}
+            )
+        raise TableError(
+            _("Cannot tell the format of %(path)s from its name: give the format (csv or xlsx).")
+            % {"path": path}
+        )
+    return chosen
+
+
+def read_table(path: Path, format: str | None = None) -> Table:
+    """Read a CSV or XLSX table; the format comes from the suffix when not given."""
+    chosen = table_format(path, format)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TableError(
+            _("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}
+        ) from error
+    if chosen == "xlsx":
+        return parse_xlsx(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableError(
+            _("%(path)s is not UTF-8 text (byte %(position)d): save it as “CSV UTF-8”.")
+            % {"path": path, "position": error.start + 1}
+        ) from error
+    return parse_csv(text)
+
+
+def parse_csv(text: str) -> Table:
+    """Parse CSV text whose first non-empty line is the header."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    records = []
+    previous_end = 0
+    try:
+        for cells in reader:
+            records.append((previous_end + 1, cells))
+            previous_end = reader.line_num
+    except csv.Error as error:
+        raise TableError(
+            _("Line %(line)d cannot be read as CSV: %(reason)s.")
+            % {"line": previous_end + 1, "reason": error}
+        ) from error
+    return _table_from_records(records)
+
+
+def _sniff_delimiter(text: str) -> str:
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+def parse_xlsx(data: bytes) -> Table:
+    """Parse the first sheet of an XLSX workbook whose first non-empty row is the header."""
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation, conditional formats);
+            # they do not matter for the values, and the person could do nothing about them.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise TableError(_("The file is not an XLSX workbook.")) from error
+    sheet = workbook.worksheets[0]
+    records = [
+        (number, [_cell_text(value) for value in values])
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+    ]
+    return _table_from_records(records)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _table_from_records(records: list[tuple[int, list[str]]]) -> Table:
+    filled = [
+        (line, [cell.strip() for cell in cells])
+        for line, cells in records
+        if any(cell.strip() for cell in cells)
+    ]
+    if not filled:
+        raise TableError(_("The table is empty: its first line must name the columns."))
+    (header_line, header), body = filled[0], filled[1:]
+    columns = _columns(header_line, header)
+    rows = [TableRow(line, _cells(line, columns, values)) for line, values in body]
+    return Table(columns=columns, rows=rows)
+
+
+def _columns(line: int, header: list[str]) -> list[str]:
+    while header and not header[-1]:
+        header = header[:-1]
+    for position, name in enumerate(header, start=1):
+        if not name:
+            raise TableError(
+                _("Line %(line)d: column %(position)d has no name in the header.")
+                % {"line": line, "position": position}
+            )
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise TableError(
+            _("Line %(line)d: the header names these columns more than once: %(names)s.")
+            % {"line": line, "names": ", ".join(duplicates)}
+        )
+    return header
+
+
+def _cells(line: int, columns: list[str], values: list[str]) -> dict[str, str]:
+    extra = values[len(columns) :]
+    if any(extra):
+        raise TableError(
+            _("Line %(line)d has %(count)d cells, but the header names only %(columns)d columns.")
+            % {"line": line, "count": len(values), "columns": len(columns)}
+        )
+    padded = values + [""] * (len(columns) - len(values))
+    return dict(zip(columns, padded, strict=False))
+
+
+def format_csv(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """Return the rows as CSV text (comma-separated, a header line first)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_table(
+    path: Path, columns: list[str], rows: list[dict[str, str]], format: str | None = None
+) -> None:
+    """Write the rows as CSV (UTF-8 with a byte order mark, for Excel) or XLSX."""
+    chosen = table_format(path, format)
+    try:
+        if chosen == "xlsx":
+            _write_xlsx(path, columns, rows)
+        else:
+            path.write_text(format_csv(columns, rows), encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise TableError(
+            _("Cannot write %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}
+        ) from error
+
+
+def _write_xlsx(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    lines = [columns, *([row.get(column, "") for column in columns] for row in rows)]
+    try:
+        for number, values in enumerate(lines, start=1):
+            for position, value in enumerate(values, start=1):
+                if value:
+                    cell = sheet.cell(row=number, column=position, value=value)
+                    # Text stays text: a cell starting with "=" must never become a formula.
+                    cell.data_type = "s"
+    except IllegalCharacterError as error:
+        raise TableError(_("A cell holds a control character that XLSX cannot store.")) from error
+    workbook.save(path)
