@@ -23,14 +23,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 
-$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/base.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
-	  { $(BIN)/python -m pip install --quiet "setuptools>=80" && $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . ; }
+# The project itself is installed editable (for the `metalloop` command) with the locked
+# setuptools of requirements/build.txt, never an unpinned one.
+$(VENV)/.base-installed: requirements/base.txt requirements/build.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.txt -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements/dev.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+$(VENV)/.dev-installed: requirements/dev.txt requirements/build.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.txt -r requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.base-installed
 
@@ -70,6 +71,7 @@ bench: setup-dev
 	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
 
 lock:
+	$(BIN)/uv pip compile requirements/build.in --generate-hashes --universal --python-version 3.12 -o requirements/build.txt -q
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.12 -o requirements/base.txt -q
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.12 -o requirements/dev.txt -q
 
