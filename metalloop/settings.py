@@ -130,6 +130,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 # Failed logins per e-mail address and per client address within the window.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # [s] three days, as the e-mail says
 LOGIN_FAILURE_LIMIT = int(os.environ.get("METALLOOP_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("METALLOOP_LOGIN_FAILURE_WINDOW", "900"))
 
@@ -141,8 +142,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 HTTPS = PUBLIC_BASE_URL.startswith("https://")
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
+# Outside debug, cookies travel over HTTPS only. Browsers treat 127.0.0.1 and localhost as
+# secure, so a local `make run` still logs in; a plain-HTTP deployment on another address
+# must opt out explicitly (METALLOOP_SECURE_COOKIES=0).
+SECURE_COOKIES = env_bool("METALLOOP_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

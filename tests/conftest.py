@@ -112,3 +112,35 @@ def actors(db, member, other_member, facilitator, admin_user):
         "facilitator": facilitator,
         "admin": admin_user,
     }
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free local port (aiosmtpd); the platform sends mail to it."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Inbox(Message):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list = []
+
+        def handle_message(self, message) -> None:
+            self.messages.append(message)
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    yield inbox
+    controller.stop()

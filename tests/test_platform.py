@@ -69,3 +69,30 @@ def test_health_answers_ok(client):
     response = client.get("/api/v1/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_cookies_are_secure_outside_debug_and_can_be_opted_out():
+    code = "import django; django.setup(); from django.conf import settings as s; " + (
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY)"
+    )
+    production = run_python(
+        code, DJANGO_SETTINGS_MODULE="metalloop.settings", METALLOOP_SECRET_KEY="k" * 50
+    )
+    assert production.stdout.split() == ["True", "True", "True"], production.stderr
+    debug = run_python(code, DJANGO_SETTINGS_MODULE="metalloop.settings", METALLOOP_DEBUG="1")
+    assert debug.stdout.split() == ["False", "False", "True"], debug.stderr
+
+
+def test_the_sqlite_database_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    code = (
+        "import django; django.setup(); from django.db import connection as c; cur = c.cursor(); "
+        "print(*[cur.execute(f'PRAGMA {p}').fetchone()[0] for p in "
+        "('journal_mode', 'foreign_keys', 'busy_timeout')])"
+    )
+    result = run_python(
+        code,
+        DJANGO_SETTINGS_MODULE="metalloop.settings",
+        METALLOOP_DEBUG="1",
+        METALLOOP_DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    assert result.stdout.split() == ["wal", "1", "20000"], result.stderr

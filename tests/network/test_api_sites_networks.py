@@ -181,3 +181,53 @@ def test_networks_and_topic_tables_cannot_be_written_over_the_api(
         f"/api/v1/networks/{network.slug}", headers=token_for(admin_user)
     )
     assert response.status_code == 405
+
+
+READ_ENDPOINTS = [
+    "/api/v1/health",
+    "/api/v1/organisations",
+    "/api/v1/organisations/{organisation}",
+    "/api/v1/sites",
+    "/api/v1/sites/{site}",
+    "/api/v1/networks",
+    "/api/v1/networks/{network}",
+    "/api/v1/topic-tables",
+    "/api/v1/topic-tables/{table}",
+]
+
+
+@pytest.mark.parametrize("path", READ_ENDPOINTS)
+@pytest.mark.parametrize("who", ["anonymous", "other_member", "member", "facilitator", "admin"])
+def test_read_endpoints_are_open_to_everyone(
+    client, actors, token_for, network, organisation, path, who
+):
+    site = SiteFactory(organisation=organisation)
+    table = TopicTableFactory(network=network)
+    url = path.format(
+        organisation=organisation.pk, site=site.pk, network=network.slug, table=table.pk
+    )
+    assert client.get(url, headers=headers_of(actors[who], token_for)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", 401),
+        ("other_member", 404),
+        ("member", 204),
+        ("facilitator", 404),
+        ("admin", 404),
+    ],
+)
+def test_token_revoke_matrix_only_the_owner_sees_a_token(
+    client, actors, token_for, member, who, expected
+):
+    from metalloop.accounts.services import token_create
+
+    token, _ = token_create(actor=member, name="ERP")
+    response = client.delete(
+        f"/api/v1/tokens/{token.pk}", headers=headers_of(actors[who], token_for)
+    )
+    assert response.status_code == expected
+    token.refresh_from_db()
+    assert (token.revoked_at is not None) == (expected == 204)

@@ -189,8 +189,9 @@ class DemoWriter:
                 )
             self.counts["users"] += 1
             if user.role == Role.FACILITATOR:
-                for network in self.networks.values():
-                    network.facilitators.add(user)
+                for slug, network in self.networks.items():
+                    facilitators = [*network.facilitators.all(), user]
+                    self.save(None, f"network {slug!r}", network, facilitators=facilitators)
 
 
 Member = tuple[str, dict[str, Any]]

@@ -57,21 +57,32 @@ def record_save(
     if not _may_curate(actor, instance):
         raise PermissionDenied(_("Only the facilitators of this network may change it."))
     creating = instance._state.adding
-    before = {} if creating else snapshot(type(instance).objects.get(pk=instance.pk))
+    relations = relations or {}
+    before = (
+        {} if creating else _snapshot_with(type(instance).objects.get(pk=instance.pk), relations)
+    )
     instance.full_clean()
     instance.save()
-    for field, values in (relations or {}).items():
+    for field, values in relations.items():
         getattr(instance, field).set(values)
     network = network_of(instance)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE if creating else AuditAction.UPDATE,
         instance=instance,
-        changes=diff(before, snapshot(instance)),
+        changes=diff(before, _snapshot_with(instance, relations)),
         network_ids=[network.pk] if network else [],
         origin=origin,
     )
     return instance
+
+
+def _snapshot_with(instance: Any, relations: dict[str, Iterable[Any]]) -> dict[str, Any]:
+    """The record's fields plus the keys of the many-to-many relations being set."""
+    related = {
+        name: sorted(getattr(instance, name).values_list("pk", flat=True)) for name in relations
+    }
+    return snapshot(instance) | related
 
 
 @transaction.atomic

@@ -1,0 +1,66 @@
+"""Setting a new password by an e-mailed link, sent through a real SMTP server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from metalloop.accounts import services
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def request_link(client, email):
+    return client.post("/account/password/", {"email": email}, follow=True)
+
+
+def test_a_user_gets_a_link_by_smtp_and_sets_a_new_password(client, smtp_server, settings):
+    settings.PUBLIC_BASE_URL = "https://metalloop.example.org"
+    user = UserFactory(email="anna@example.org")
+    response = request_link(client, "Anna@Example.org")
+    assert response.status_code == 200
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "anna@example.org"
+    assert message["Subject"] == "metalloop: Passwort festlegen"
+    body = message.get_payload(decode=True).decode()
+    link = re.search(r"https://metalloop\.example\.org(/account/password/\S+/)", body).group(1)
+    form = client.get(link, follow=True)
+    assert form.context["validlink"]
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "ein neues langes Passwort",
+            "new_password2": "ein neues langes Passwort",
+        },
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("ein neues langes Passwort")
+    assert client.get(link, follow=True).context["validlink"] is False
+
+
+def test_an_account_created_without_password_can_set_its_first_one(
+    client, smtp_server, organisation
+):
+    services.user_create(
+        actor=None, email="neu@example.org", password=None, organisation=organisation
+    )
+    request_link(client, "neu@example.org")
+    assert [m["To"] for m in smtp_server.messages] == ["neu@example.org"]
+
+
+def test_an_unknown_address_gets_the_same_page_and_no_mail(client, smtp_server):
+    response = request_link(client, "niemand@example.org")
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/account/password/sent/"
+    assert smtp_server.messages == []
+
+
+def test_a_malformed_address_is_shown_again_with_a_message(client, smtp_server):
+    response = client.post("/account/password/", {"email": "kein-at-zeichen"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert smtp_server.messages == []
