@@ -193,7 +193,7 @@ def test_one_bad_row_among_good_ones_writes_nothing_and_names_line_and_field(tmp
     assert message == "nothing was imported: 2 rows with errors"
     assert err == (
         "line 3, kind: Value 'factory' is not a valid choice.\n"
-        "line 5, roles: Unknown value-chain role: smelting.\n"
+        "line 5, roles: Not a value-chain role: smelting.\n"
     )
     assert not Organisation.objects.exists()
     assert not AuditEvent.objects.exists()

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metalloop.accounts.models import Organisation, ValueChainStage
 from metalloop.common.audit import audit_record, diff, snapshot
@@ -41,40 +42,64 @@ ORGANISATION_FIELDS = (
 )
 
 
-def _stages(codes: Iterable[str]) -> list[ValueChainStage]:
-    wanted = list(dict.fromkeys(codes))
-    found = {s.code: s for s in ValueChainStage.objects.filter(code__in=wanted)}
-    unknown = [code for code in wanted if code not in found]
-    if unknown:
-        raise ValidationError(
-            {"roles": _("Unknown value-chain role: %(codes)s.") % {"codes": ", ".join(unknown)}},
-            code=ErrorCode.ROLE_UNKNOWN,
-        )
-    return [found[code] for code in wanted]
+# field -> (model, key, message for unknown keys, error code)
+RELATED = {
+    "roles": (
+        ValueChainStage,
+        "code",
+        gettext_lazy("Not a value-chain role: %(codes)s."),
+        ErrorCode.ROLE_UNKNOWN,
+    ),
+    "competences": (
+        Competence,
+        "code",
+        gettext_lazy("Not a competence of the taxonomy: %(codes)s."),
+        ErrorCode.COMPETENCE_UNKNOWN,
+    ),
+    "networks": (
+        Network,
+        "slug",
+        gettext_lazy("Not a network: %(codes)s."),
+        ErrorCode.NETWORK_UNKNOWN,
+    ),
+}
 
 
-def _competences(codes: Iterable[str]) -> list[Competence]:
-    wanted = list(dict.fromkeys(codes))
-    found = {c.code: c for c in Competence.objects.filter(code__in=wanted)}
-    unknown = [code for code in wanted if code not in found]
-    if unknown:
-        raise ValidationError(
-            {"competences": _("Unknown competence: %(codes)s.") % {"codes": ", ".join(unknown)}},
-            code=ErrorCode.COMPETENCE_UNKNOWN,
-        )
-    return [found[code] for code in wanted]
+def _related(**keys: Iterable[str] | None) -> dict[str, list[Any]]:
+    """Look up the records named by codes or slugs; report every unknown one at once."""
+    found: dict[str, list[Any]] = {}
+    errors: dict[str, ValidationError] = {}
+    for field, values in keys.items():
+        if values is None:
+            continue
+        model, key, message, code = RELATED[field]
+        wanted = list(dict.fromkeys(values))
+        records = {
+            getattr(r, key): r for r in model._default_manager.filter(**{f"{key}__in": wanted})
+        }
+        unknown = [value for value in wanted if value not in records]
+        if unknown:
+            errors[field] = ValidationError(message % {"codes": ", ".join(unknown)}, code=code)
+        found[field] = [records[value] for value in wanted if value in records]
+    if errors:
+        raise ValidationError(errors)
+    return found
 
 
-def _networks(slugs: Iterable[str]) -> list[Network]:
-    wanted = list(dict.fromkeys(slugs))
-    found = {n.slug: n for n in Network.objects.filter(slug__in=wanted)}
-    unknown = [slug for slug in wanted if slug not in found]
-    if unknown:
-        raise ValidationError(
-            {"networks": _("Unknown network: %(slugs)s.") % {"slugs": ", ".join(unknown)}},
-            code=ErrorCode.NETWORK_UNKNOWN,
-        )
-    return [found[slug] for slug in wanted]
+def _validated(organisation: Organisation, **keys: Iterable[str] | None) -> dict[str, list[Any]]:
+    """Check the fields and the named relations together, so every error shows at once."""
+    errors: dict[str, Any] = {}
+    try:
+        organisation.full_clean()
+    except ValidationError as invalid:
+        errors = invalid.update_error_dict(errors)
+    try:
+        related = _related(**keys)
+    except ValidationError as unknown:
+        errors = unknown.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    return related
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -115,7 +140,7 @@ def organisation_create(
     origin: str = "",
 ) -> Organisation:
     """Create an organisation with its roles, competences and network memberships."""
-    network_objs = _networks(networks)
+    network_objs = _related(networks=networks)["networks"]
     if not is_operator(actor) and not can_create_organisation(
         actor=actor, network_ids=[n.pk for n in network_objs]
     ):
@@ -130,12 +155,10 @@ def organisation_create(
         description=description.strip(),
         is_demo=is_demo,
     )
-    organisation.full_clean()
-    stage_objs, competence_objs = _stages(roles), _competences(competences)
+    related = _validated(organisation, roles=roles, competences=competences)
     organisation.save()
-    organisation.roles.set(stage_objs)
-    for competence in competence_objs:
-        competence.organisations.add(organisation)
+    organisation.roles.set(related["roles"])
+    organisation.competences.set(related["competences"])
     for network in network_objs:
         Membership.objects.create(network=network, organisation=organisation)
     after = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
@@ -172,14 +195,14 @@ def organisation_update(
     before = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
     for name, value in fields.items():
         setattr(organisation, name, value.strip() if isinstance(value, str) else value)
-    organisation.full_clean()
+    related = _validated(organisation, roles=roles, competences=competences, networks=networks)
     organisation.save()
-    if roles is not None:
-        organisation.roles.set(_stages(roles))
-    if competences is not None:
-        organisation.competences.set(_competences(competences))
-    if networks is not None:
-        _replace_memberships(actor=actor, organisation=organisation, networks=_networks(networks))
+    if "roles" in related:
+        organisation.roles.set(related["roles"])
+    if "competences" in related:
+        organisation.competences.set(related["competences"])
+    if "networks" in related:
+        _replace_memberships(actor=actor, organisation=organisation, networks=related["networks"])
     after = snapshot(organisation, ORGANISATION_FIELDS) | _relations_snapshot(organisation)
     changes = diff(before, after)
     if changes:
