@@ -103,3 +103,14 @@ def login_attempt_record(*, email: str, client_ip: str | None, succeeded: bool) 
     LoginAttempt.objects.create(
         email=email.strip().lower()[:254], client_ip=client_ip, succeeded=succeeded
     )
+
+
+def password_set_record(*, user: User, origin: str = "") -> None:
+    """Note in the audit trail that a user set a new password (never the password itself)."""
+    audit_record(
+        actor=user,
+        action=AuditAction.UPDATE,
+        instance=user,
+        changes={"password": ["***", "***"]},
+        origin=origin,
+    )

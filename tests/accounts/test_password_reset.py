@@ -7,6 +7,7 @@ import re
 import pytest
 
 from metalloop.accounts import services
+from metalloop.common.models import AuditEvent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,8 @@ def test_a_user_gets_a_link_by_smtp_and_sets_a_new_password(client, smtp_server,
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("ein neues langes Passwort")
+    event = AuditEvent.objects.get(object_type="accounts.user", action="update")
+    assert (event.actor, event.changes) == (user, {"password": ["***", "***"]})
     assert client.get(link, follow=True).context["validlink"] is False
 
 
