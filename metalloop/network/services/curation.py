@@ -1,9 +1,4 @@
-"""Writes of curated network records: topic tables and what hangs off them.
-
-Every function is keyword-only, checks the actor, validates, writes in one transaction and
-records the change in the audit trail. ``actor=None`` is the operator at the command line
-(or the demo loader), who may do everything.
-"""
+"""Writes of curated network records: topic tables and what hangs off them."""
 
 from __future__ import annotations
 

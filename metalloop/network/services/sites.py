@@ -1,9 +1,4 @@
-"""Writes of the registry: sites, located by the offline gazetteer.
-
-Every function is keyword-only, checks the actor, validates, writes in one transaction and
-records the change in the audit trail. ``actor=None`` is the operator at the command line
-(or the demo loader), who may do everything.
-"""
+"""Writes of the registry: sites, located by the offline gazetteer."""
 
 from __future__ import annotations
 
