@@ -210,3 +210,18 @@ def test_delete_refused_while_users_belong_to_the_organisation(
     )
     assert response.status_code == 409
     assert Organisation.objects.filter(pk=member.organisation_id).exists()
+
+
+def test_api_errors_speak_german_by_default_and_english_on_request(client, admin_user, token_for):
+    headers = token_for(admin_user)
+    german = send(client, "post", "/api/v1/organisations", headers, {"name": "", "kind": "company"})
+    assert german.json()["title"] == "Die Eingabe ist ungültig."
+    english = send(
+        client,
+        "post",
+        "/api/v1/organisations",
+        {**headers, "Accept-Language": "en"},
+        {"name": "", "kind": "company"},
+    )
+    assert english.json()["title"] == "The input is not valid."
+    assert english.json()["errors"]["name"] == ["This field cannot be blank."]
