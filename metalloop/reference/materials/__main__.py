@@ -1,0 +1,5 @@
+import sys
+
+from metalloop.reference.materials import main
+
+sys.exit(main())
