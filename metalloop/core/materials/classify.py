@@ -9,7 +9,6 @@ from metalloop.core.materials.composition import Composition
 from metalloop.core.materials.specification import (
     CheckResult,
     Specification,
-    Status,
     Verdict,
     check,
 )
@@ -44,9 +43,7 @@ def classify(composition: Composition, specifications: Iterable[Specification]) 
         result = check(composition, spec)
         if result.verdict is Verdict.DOES_NOT_FIT:
             continue
-        evaluated = [
-            line for line in result.lines if line.status is Status.OK and line.value is not None
-        ]
+        evaluated = [line for line in result.lines if line.value is not None]
         if not evaluated:
             continue  # nothing analysed that the specification speaks about
         matches.append(Match(spec.code, result, len(evaluated), _closeness(composition, spec)))
