@@ -29,8 +29,27 @@ class Match:
     closeness: float
 
 
-def classify(composition: Composition, specifications: Iterable[Specification]) -> list[Match]:
+MAX_DILUTION = 0.5
+"""Largest share of base metal [-] with which a grade still counts as a class of the lot: a
+grade that needs more clean metal than the lot itself describes the blend, not the lot."""
+
+
+def classify(
+    composition: Composition,
+    specifications: Iterable[Specification],
+    *,
+    max_dilution: float = MAX_DILUTION,
+) -> list[Match]:
     """Return the specifications the composition fits or fits after dilution, best first.
+
+    Parameters
+    ----------
+    composition : Composition
+        The analysed lot.
+    specifications : iterable of Specification
+        Candidate grades and alloys.
+    max_dilution : float
+        Largest admissible share of base metal for a fit after dilution [-].
 
     Notes
     -----
@@ -41,7 +60,7 @@ def classify(composition: Composition, specifications: Iterable[Specification]) 
     matches = []
     for spec in specifications:
         result = check(composition, spec)
-        if result.verdict is Verdict.DOES_NOT_FIT:
+        if result.verdict is Verdict.DOES_NOT_FIT or (result.dilution or 0.0) > max_dilution:
             continue
         evaluated = [line for line in result.lines if line.value is not None]
         if not evaluated:
