@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "metalloop.common",
     "metalloop.accounts",
     "metalloop.network",
+    "metalloop.materials",
 ]
 
 MIDDLEWARE = [

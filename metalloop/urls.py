@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("metalloop.accounts.urls")),
+    path("reference/", include("metalloop.materials.urls")),
     path("", include("metalloop.network.urls")),
 ]

@@ -40,3 +40,15 @@ def paginate(queryset: QuerySet[Any], page: PageIn) -> Page:
         pages=max(1, math.ceil(count / page.page_size)),
         items=list(queryset[start : start + page.page_size]),
     )
+
+
+def paginate_list(items: list[Any], page: PageIn) -> Page:
+    """Cut one page out of a list that is already in memory."""
+    start = (page.page - 1) * page.page_size
+    return Page(
+        count=len(items),
+        page=page.page,
+        page_size=page.page_size,
+        pages=max(1, math.ceil(len(items) / page.page_size)),
+        items=items[start : start + page.page_size],
+    )

@@ -59,7 +59,9 @@ def test_analysis_from_a_mapping():
 
 
 def test_blend_is_mass_weighted_and_marks_partly_analysed_elements():
-    a = Lot(Mass.t(3), Composition({"Cu": ShareRange.wt_pct(0.2), "Cr": ShareRange.wt_pct(0.1, 0.3)}))
+    a = Lot(
+        Mass.t(3), Composition({"Cu": ShareRange.wt_pct(0.2), "Cr": ShareRange.wt_pct(0.1, 0.3)})
+    )
     b = Lot(Mass.t(1), Composition({"Cu": ShareRange.wt_pct(0.6)}))
     total, mixed = blend([a, b])
     assert total == Mass.t(4)
@@ -77,7 +79,9 @@ def test_a_lot_needs_a_positive_mass_with_a_unit():
 
 share = st.floats(min_value=0, max_value=5, allow_nan=False)
 ranges = st.tuples(share, share).map(lambda p: ShareRange.wt_pct(min(p), max(p)))
-compositions = st.dictionaries(st.sampled_from(["Cu", "Sn", "Cr", "Ni", "Mo"]), ranges, min_size=1).map(Composition)
+compositions = st.dictionaries(
+    st.sampled_from(["Cu", "Sn", "Cr", "Ni", "Mo"]), ranges, min_size=1
+).map(Composition)
 lots = st.builds(Lot, st.floats(min_value=0.01, max_value=1000).map(Mass.t), compositions)
 
 
@@ -87,14 +91,24 @@ def test_blend_conserves_mass_and_stays_within_the_components(components):
     total, mixed = blend(components)
     assert total.kilograms == pytest.approx(sum(lot.mass.kilograms for lot in components))
     for element in mixed.elements:
-        lows = [lot.composition[element].low.fraction if element in lot.composition else 0.0 for lot in components]
-        highs = [lot.composition[element].high.fraction if element in lot.composition else 0.0 for lot in components]
+        lows = [
+            lot.composition[element].low.fraction if element in lot.composition else 0.0
+            for lot in components
+        ]
+        highs = [
+            lot.composition[element].high.fraction if element in lot.composition else 0.0
+            for lot in components
+        ]
         assert min(lows) - 1e-12 <= mixed[element].low.fraction <= mixed[element].high.fraction
         assert mixed[element].high.fraction <= max(highs) + 1e-12
         element_mass = sum(
-            lot.composition[element].low.of(lot.mass).kilograms for lot in components if element in lot.composition
+            lot.composition[element].low.of(lot.mass).kilograms
+            for lot in components
+            if element in lot.composition
         )
-        assert mixed[element].low.of(total).kilograms == pytest.approx(element_mass, rel=1e-9, abs=1e-9)
+        assert mixed[element].low.of(total).kilograms == pytest.approx(
+            element_mass, rel=1e-9, abs=1e-9
+        )
 
 
 @settings(max_examples=100)

@@ -22,19 +22,31 @@ def pct(value):
 
 
 def limit(element, low=None, high=None):
-    return Limit(element, pct(low) if low is not None else None, pct(high) if high is not None else None)
+    return Limit(
+        element, pct(low) if low is not None else None, pct(high) if high is not None else None
+    )
 
 
 # EN 10088-2 chemistry of two austenitic grades (the subset needed here)
 X5CRNI18_10 = Specification(
     code="EN10088:1.4301",
     balance="Fe",
-    limits=(limit("C", high=0.07), limit("Cr", 17.5, 19.5), limit("Ni", 8.0, 10.5), limit("Mn", high=2.0)),
+    limits=(
+        limit("C", high=0.07),
+        limit("Cr", 17.5, 19.5),
+        limit("Ni", 8.0, 10.5),
+        limit("Mn", high=2.0),
+    ),
 )
 X2CRNIMO17_12_2 = Specification(
     code="EN10088:1.4404",
     balance="Fe",
-    limits=(limit("C", high=0.03), limit("Cr", 16.5, 18.5), limit("Ni", 10.0, 13.0), limit("Mo", 2.0, 2.5)),
+    limits=(
+        limit("C", high=0.03),
+        limit("Cr", 16.5, 18.5),
+        limit("Ni", 10.0, 13.0),
+        limit("Mo", 2.0, 2.5),
+    ),
 )
 E3_LIKE = Specification(
     code="TEST:E3",
@@ -52,8 +64,12 @@ AW_6060 = Specification(
 
 
 def analysis(**values):
-    return Composition({e: ShareRange.wt_pct(*v) if isinstance(v, tuple) else ShareRange.wt_pct(v)
-                        for e, v in values.items()})
+    return Composition(
+        {
+            e: ShareRange.wt_pct(*v) if isinstance(v, tuple) else ShareRange.wt_pct(v)
+            for e, v in values.items()
+        }
+    )
 
 
 TURNINGS_1_4301 = analysis(Cr=18.1, Ni=8.3, C=0.03)

@@ -1,0 +1,120 @@
+"""Translate between the pages, API and CLI and the knowledge base in the core."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from metalloop.core.materials.classify import Match, classify
+from metalloop.core.materials.composition import (
+    AnalysisError,
+    Composition,
+    analysis_from_mapping,
+    parse_analysis,
+)
+from metalloop.core.materials.entries import Entry, Graded
+from metalloop.core.materials.knowledge import KnowledgeBase, UnknownCode
+from metalloop.core.materials.specification import CheckResult, Specification, check
+from metalloop.materials.errors import ErrorCode
+from metalloop.reference.materials import load_knowledge_base
+
+
+def knowledge() -> KnowledgeBase:
+    """The knowledge base, loaded and validated once per process."""
+    return load_knowledge_base()
+
+
+def read_analysis(analysis: str | Mapping[str, Any]) -> Composition:
+    """An analysis as text (``"Cr=18.1, Ni=8.3"``) or mapping (wt-%); 422-ready errors."""
+    symbols = knowledge().element_symbols
+    try:
+        if isinstance(analysis, str):
+            return parse_analysis(analysis, symbols)
+        return analysis_from_mapping(analysis, symbols)
+    except AnalysisError as invalid:
+        raise ValidationError(
+            {"analysis": str(invalid)}, code=ErrorCode.ANALYSIS_INVALID
+        ) from invalid
+
+
+def graded(code: str) -> Graded:
+    """The alloy or scrap grade with this code or alias, if it has a chemistry specification."""
+    try:
+        entry = knowledge().get(code)
+    except UnknownCode as unknown:
+        raise ValidationError(
+            {
+                "specification": _("%(code)s is not the code of an alloy or scrap grade.")
+                % {"code": code}
+            },
+            code=ErrorCode.SPECIFICATION_UNKNOWN,
+        ) from unknown
+    if not isinstance(entry, Graded):
+        raise ValidationError(
+            {"specification": _("%(code)s is not an alloy or scrap grade.") % {"code": code}},
+            code=ErrorCode.SPECIFICATION_UNKNOWN,
+        )
+    if not entry.specification.has_chemistry:
+        raise ValidationError(
+            {
+                "specification": _("%(code)s has no chemistry limits to check against.")
+                % {"code": entry.code}
+            },
+            code=ErrorCode.SPECIFICATION_WITHOUT_CHEMISTRY,
+        )
+    return entry
+
+
+def check_analysis(code: str, analysis: str | Mapping[str, Any]) -> tuple[Graded, CheckResult]:
+    """Check an analysis against the grade or alloy with this code."""
+    entry = graded(code)
+    return entry, check(read_analysis(analysis), entry.specification)
+
+
+def classify_analysis(analysis: str | Mapping[str, Any]) -> list[tuple[Graded, Match]]:
+    """The grades and alloys an analysis fits, best first."""
+    entries = {e.code: e for e in knowledge().graded()}
+    specs: list[Specification] = [e.specification for e in entries.values()]
+    return [(entries[m.code], m) for m in classify(read_analysis(analysis), specs)]
+
+
+def entry_data(entry: Entry) -> dict[str, Any]:
+    """The kind-specific fields of an entry as plain data (compositions in wt-%)."""
+    common = {"code", "kind", "name_de", "name_en", "provenance", "specification"}
+    data = {
+        field.name: _plain(getattr(entry, field.name))
+        for field in dataclasses.fields(entry)
+        if field.name not in common
+    }
+    if isinstance(entry, Graded) and entry.specification.has_chemistry:
+        data["composition"] = composition_limits(entry.specification)
+    return data
+
+
+def composition_limits(spec: Specification) -> dict[str, Any]:
+    """Limits of a specification as ``{"limits": {El: [min, max]}, ...}`` in wt-%."""
+    return {
+        "balance": spec.balance,
+        "limits": {limit.element: [_pct(limit.low), _pct(limit.high)] for limit in spec.limits},
+        "sum_limits": [
+            {"elements": list(s.elements), "max": _pct(s.high)} for s in spec.sum_limits
+        ],
+        "others_each": _pct(spec.others_each),
+        "others_total": _pct(spec.others_total),
+    }
+
+
+def _pct(share: Any) -> float | None:
+    return None if share is None else round(share.percent, 6)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value

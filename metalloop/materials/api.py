@@ -1,0 +1,64 @@
+"""REST endpoints of the knowledge base under /api/v1/reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from metalloop.common.pagination import Page, PageIn, paginate_list
+from metalloop.core.materials.entries import Kind
+from metalloop.materials import adapters, presenters, selectors
+from metalloop.materials.schemas import (
+    CheckIn,
+    CheckOut,
+    ClassifyIn,
+    ClassifyOut,
+    EntryOut,
+    EntryPage,
+    SearchIn,
+)
+
+router = Router(tags=["reference"])
+PROBLEMS: dict[int, Any] = {404: dict, 422: dict}
+
+
+@router.post(
+    "/reference/check", response={200: CheckOut} | PROBLEMS, operation_id="reference_check"
+)
+def reference_check(request: HttpRequest, payload: CheckIn) -> Any:
+    """Check an analysis against an alloy or scrap grade: verdict and headroom per element."""
+    entry, result = adapters.check_analysis(payload.specification, payload.analysis)
+    return presenters.check_out(entry, result)
+
+
+@router.post(
+    "/reference/classify", response={200: ClassifyOut} | PROBLEMS, operation_id="reference_classify"
+)
+def reference_classify(request: HttpRequest, payload: ClassifyIn) -> Any:
+    """List the alloys and scrap grades an analysis fits, best first."""
+    items = [
+        presenters.match_out(entry, match)
+        for entry, match in adapters.classify_analysis(payload.analysis)
+    ]
+    return {"count": len(items), "items": items}
+
+
+@router.get(
+    "/reference/{kind}", response={200: EntryPage} | PROBLEMS, operation_id="reference_list"
+)
+def reference_list(
+    request: HttpRequest, kind: Kind, search: Query[SearchIn], page: Query[PageIn]
+) -> Page:
+    """List or search one part of the knowledge base, each entry with its source."""
+    found = selectors.reference_list(actor=request.user, kind=kind, q=search.q)
+    return paginate_list([presenters.entry_out(e) for e in found], page)
+
+
+@router.get(
+    "/reference/{kind}/{code}", response={200: EntryOut} | PROBLEMS, operation_id="reference_get"
+)
+def reference_get(request: HttpRequest, kind: Kind, code: str) -> Any:
+    """Read one entry by its code, with its source and confidence."""
+    return presenters.entry_out(selectors.reference_get(actor=request.user, code=code, kind=kind))

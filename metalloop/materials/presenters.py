@@ -1,0 +1,110 @@
+"""Shape knowledge-base results for the API, the pages and the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from metalloop.core.materials.classify import Match
+from metalloop.core.materials.entries import Entry, Graded
+from metalloop.core.materials.specification import CheckResult, Verdict
+from metalloop.materials.adapters import entry_data
+
+
+def language() -> str:
+    return get_language() or "de"
+
+
+def source_of(entry: Entry) -> dict[str, str]:
+    source = entry.provenance.source
+    return {
+        "document": source.document,
+        "edition": source.edition,
+        "section": source.section,
+        "url": source.url,
+    }
+
+
+def entry_out(entry: Entry) -> dict[str, Any]:
+    return {
+        "code": entry.code,
+        "kind": entry.kind.value,
+        "name": entry.name(language()),
+        "name_de": entry.name_de,
+        "name_en": entry.name_en,
+        "source": source_of(entry),
+        "confidence": entry.provenance.confidence.value,
+        "confirmed": entry.provenance.confirmed,
+        "note": entry.provenance.note,
+        "data": entry_data(entry),
+    }
+
+
+def explain(entry: Graded, result: CheckResult) -> str:
+    """One readable sentence for a verdict."""
+    name = f"{entry.designation or entry.code} ({entry.code})"
+    if result.verdict is Verdict.FITS:
+        text = _("The analysis fits %(name)s.") % {"name": name}
+    elif result.verdict is Verdict.FITS_AFTER_DILUTION:
+        text = _(
+            "The analysis fits %(name)s after dilution: %(elements)s too high; the lot may make up "
+            "at most %(share).0f %% of the charge, the rest clean %(base)s."
+        ) % {
+            "name": name,
+            "elements": ", ".join(result.failing),
+            "share": (result.max_share or 0) * 100,
+            "base": entry.specification.balance,
+        }
+    else:
+        text = _("The analysis does not fit %(name)s: %(elements)s.") % {
+            "name": name,
+            "elements": ", ".join(result.failing),
+        }
+    if result.not_analysed:
+        text += " " + _("Not analysed: %(elements)s.") % {
+            "elements": ", ".join(result.not_analysed)
+        }
+    return text
+
+
+def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
+    return {
+        "specification": entry.code,
+        "name": entry.name(language()),
+        "verdict": result.verdict.value,
+        "failing": list(result.failing),
+        "not_analysed": list(result.not_analysed),
+        "max_share": result.max_share,
+        "dilution": result.dilution,
+        "explanation": explain(entry, result),
+        "lines": [
+            {
+                "subject": line.subject,
+                "limit": line.limit,
+                "value_min": None if line.value is None else round(line.value.low.percent, 6),
+                "value_max": None if line.value is None else round(line.value.high.percent, 6),
+                "headroom": None if line.headroom is None else round(line.headroom.percent, 6),
+                "status": line.status.value,
+            }
+            for line in result.lines
+        ],
+        "source": source_of(entry),
+        "confidence": entry.provenance.confidence.value,
+        "confirmed": entry.provenance.confirmed,
+    }
+
+
+def match_out(entry: Graded, match: Match) -> dict[str, Any]:
+    return {
+        "code": entry.code,
+        "kind": entry.kind.value,
+        "name": entry.name(language()),
+        "verdict": match.result.verdict.value,
+        "dilution": match.result.dilution,
+        "matched_elements": match.matched,
+        "closeness": round(match.closeness, 4),
+        "confidence": entry.provenance.confidence.value,
+        "confirmed": entry.provenance.confirmed,
+    }

@@ -1,0 +1,105 @@
+"""API schemas of the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class SourceOut(Schema):
+    document: str
+    edition: str
+    section: str
+    url: str
+
+
+class EntryOut(Schema):
+    code: str
+    kind: str
+    name: str = Field(..., description="Name in the language of the request.")
+    name_de: str
+    name_en: str
+    source: SourceOut
+    confidence: str = Field(..., description="standard, secondary or estimate.")
+    confirmed: bool = Field(
+        ..., description="false: the figure could not be confirmed in the source."
+    )
+    note: str
+    data: dict[str, Any] = Field(..., description="Kind-specific fields; compositions in wt-%.")
+
+
+class EntryPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[EntryOut]
+
+
+class SearchIn(Schema):
+    q: str = Field(
+        "", description="Words that must all occur in code, names, aliases or description."
+    )
+
+
+AnalysisValue = float | list[float]
+
+
+class CheckIn(Schema):
+    specification: str = Field(..., description="Code (or alias) of an alloy or scrap grade.")
+    analysis: dict[str, AnalysisValue] | str = Field(
+        ...,
+        description='Element shares in wt-%: {"Cr": 18.1, "Ni": [8.0, 10.5]} or "Cr=18.1, Ni=8.3".',
+    )
+
+
+class CheckLineOut(Schema):
+    subject: str = Field(..., description="Element, sum of elements (Cu+Sn) or 'others'.")
+    limit: str
+    value_min: float | None = Field(None, description="Analysed share, lower bound [wt-%].")
+    value_max: float | None = Field(None, description="Analysed share, upper bound [wt-%].")
+    headroom: float | None = Field(
+        None, description="Distance to the nearest limit [wt-%], negative when broken."
+    )
+    status: str = Field(
+        ..., description="ok, too_high, too_low, missing, unexpected, not_analysed."
+    )
+
+
+class CheckOut(Schema):
+    specification: str
+    name: str
+    verdict: str = Field(..., description="fits, fits_after_dilution or does_not_fit.")
+    failing: list[str]
+    not_analysed: list[str]
+    max_share: float | None = Field(
+        None, description="Largest share of the lot in a diluted charge [-]."
+    )
+    dilution: float | None = Field(None, description="Share of clean base metal needed [-].")
+    explanation: str
+    lines: list[CheckLineOut]
+    source: SourceOut
+    confidence: str
+    confirmed: bool
+
+
+class ClassifyIn(Schema):
+    analysis: dict[str, AnalysisValue] | str
+
+
+class MatchOut(Schema):
+    code: str
+    kind: str
+    name: str
+    verdict: str
+    dilution: float | None
+    matched_elements: int
+    closeness: float
+    confidence: str
+    confirmed: bool
+
+
+class ClassifyOut(Schema):
+    count: int
+    items: list[MatchOut]

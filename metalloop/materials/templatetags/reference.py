@@ -1,0 +1,53 @@
+"""Template helpers for the knowledge base pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from metalloop.core.materials.knowledge import UnknownCode
+from metalloop.materials.adapters import knowledge
+from metalloop.materials.labels import CONFIDENCE_LABELS, STATUS_LABELS, VERDICT_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def code_link(value: Any) -> Any:
+    """Link a knowledge-base code to its page; lists of codes become lists of links."""
+    if isinstance(value, list | tuple):
+        return format_html_join(", ", "{}", ((code_link(v),) for v in value))
+    if isinstance(value, str) and ":" in value:
+        try:
+            entry = knowledge().get(value)
+        except UnknownCode:
+            return value
+        url = reverse("materials:entry", args=[entry.code])
+        return format_html('<a href="{}" title="{}">{}</a>', url, entry.name_de, entry.code)
+    return value
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share in wt-% as German or English readers expect it ("—" for none)."""
+    if value is None:
+        return "—"
+    return f"{value:g}"
+
+
+@register.filter
+def confidence_label(value: str) -> str:
+    return str(CONFIDENCE_LABELS.get(value, value))
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    return str(VERDICT_LABELS.get(value, value))
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(STATUS_LABELS.get(value, value))
