@@ -14,7 +14,8 @@ class CheckForm(forms.Form):
         label=_("Analysis (wt-%)"),
         max_length=2000,
         help_text=_(
-            "Element=value, separated by commas; ranges as 8.0-10.5. With semicolons as separators, decimal commas work: Cr=18,1; Ni=8,3."
+            "Element=value, separated by commas; ranges as 8.0-10.5. With semicolons as "
+            "separators, decimal commas work: Cr=18,1; Ni=8,3."
         ),
     )
 
