@@ -131,7 +131,7 @@ def common_fields(
 ) -> dict[str, Any]:
     code = e.text("code")
     if code and not code.startswith(CODE_PREFIXES[kind]):
-        e.problem(f"a {kind.value} code starts with {' or '.join(CODE_PREFIXES[kind])}")
+        e.problem(f"codes of {kind.value} start with {' or '.join(CODE_PREFIXES[kind])}")
     return {
         "code": code,
         "kind": kind,

@@ -1,0 +1,162 @@
+"""The data loader validates schema, units, ranges, sources and every cross-reference."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from metalloop.core.materials.entries import Graded, Kind
+from metalloop.reference.materials import DataError, build_knowledge_base
+
+SOURCE = {
+    "document": "Test document",
+    "edition": "2024",
+    "section": "Table 1",
+    "url": "https://example.org",
+}
+
+
+def doc(kind, *entries, **defaults):
+    return {"kind": kind, "version": "2026-11-22", "defaults": defaults, "entries": list(entries)}
+
+
+def minimal():
+    return [
+        (
+            "elements.yaml",
+            doc(
+                "elements",
+                {
+                    "code": "EL:Fe",
+                    "symbol": "Fe",
+                    "number": 26,
+                    "name_de": "Eisen",
+                    "name_en": "iron",
+                    "atomic_mass": 55.845,
+                },
+                {
+                    "code": "EL:Cr",
+                    "symbol": "Cr",
+                    "number": 24,
+                    "name_de": "Chrom",
+                    "name_en": "chromium",
+                    "atomic_mass": 51.996,
+                },
+                {
+                    "code": "EL:Ni",
+                    "symbol": "Ni",
+                    "number": 28,
+                    "name_de": "Nickel",
+                    "name_en": "nickel",
+                    "atomic_mass": 58.693,
+                },
+                source=SOURCE,
+                confidence="secondary",
+            ),
+        ),
+        (
+            "materials.yaml",
+            doc(
+                "materials",
+                {
+                    "code": "MAT:iron-steel",
+                    "name_de": "Eisen und Stahl",
+                    "name_en": "iron and steel",
+                },
+                {
+                    "code": "MAT:steel-stainless",
+                    "name_de": "Edelstahl",
+                    "name_en": "stainless steel",
+                    "parent": "MAT:iron-steel",
+                },
+                source=SOURCE,
+                confidence="secondary",
+            ),
+        ),
+        (
+            "alloys.yaml",
+            doc(
+                "alloys",
+                {
+                    "code": "EN10088:1.4301",
+                    "name": "X5CrNi18-10",
+                    "aliases": ["1.4301", "AISI 304"],
+                    "name_de": "Austenitischer Stahl",
+                    "name_en": "Austenitic steel",
+                    "material": "MAT:steel-stainless",
+                    "balance": "Fe",
+                    "composition": {"Cr": [17.5, 19.5], "Ni": [8.0, 10.5]},
+                    "source": SOURCE,
+                    "confidence": "secondary",
+                },
+            ),
+        ),
+    ]
+
+
+def test_a_valid_set_loads_with_provenance_and_aliases():
+    knowledge = build_knowledge_base(minimal())
+    entry = knowledge.get("AISI 304")
+    assert isinstance(entry, Graded)
+    assert entry.code == "EN10088:1.4301"
+    assert entry.provenance.source.citation() == "Test document, 2024, Table 1"
+    assert entry.specification.limits[0].low.percent == pytest.approx(17.5)
+    assert len(knowledge.of_kind(Kind.ELEMENTS)) == 3
+    assert [e.code for e in knowledge.search("chrom")] == ["EL:Cr"]
+
+
+def broken(path, value):
+    documents = copy.deepcopy(minimal())
+    target = documents
+    *keys, last = path
+    for key in keys:
+        target = target[key]
+    if value is KeyError:
+        del target[last]
+    else:
+        target[last] = value
+    return documents
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            (2, 1, "entries", 0, "source"),
+            KeyError,
+            "'source' needs at least 'document' and 'edition'",
+        ),
+        (
+            (2, 1, "entries", 0, "confidence"),
+            "guess",
+            "'confidence' must be standard, secondary or estimate",
+        ),
+        (
+            (2, 1, "entries", 0, "composition"),
+            {"Cr": [19.5, 17.5]},
+            "the minimum 19.5 lies above the maximum",
+        ),
+        (
+            (2, 1, "entries", 0, "composition"),
+            {"Cr": [-1, 17.5]},
+            "is not a share between 0 and 100 wt-%",
+        ),
+        ((2, 1, "entries", 0, "composition"), {"Xx": [0, 1]}, "'Xx' is not an element symbol"),
+        (
+            (2, 1, "entries", 0, "material"),
+            "MAT:nope",
+            "material 'MAT:nope' is not a materials code",
+        ),
+        ((2, 1, "entries", 0, "colour"), "grey", "unknown keys: colour"),
+        ((2, 1, "entries", 0, "code"), "1.4301", "codes of alloys start with"),
+        ((1, 1, "entries", 1, "parent"), "MAT:none", "parent 'MAT:none' is not a materials code"),
+        ((0, 1, "entries", 0, "atomic_mass"), "heavy", "'atomic_mass' must be a number"),
+        ((0, 1, "kind"), "metals", "unknown kind 'metals'"),
+        ((0, 1, "entries", 1, "code"), "EL:Fe", "the code is used twice"),
+    ],
+)
+def test_invalid_data_is_refused_with_a_precise_message(path, value, message):
+    with pytest.raises(DataError) as invalid:
+        build_knowledge_base(broken(path, value))
+    assert any(message in problem for problem in invalid.value.problems), invalid.value.problems
