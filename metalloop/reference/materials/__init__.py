@@ -22,6 +22,8 @@ from metalloop.core.materials.knowledge import KnowledgeBase
 from metalloop.reference.materials.parsing import parse_document
 from metalloop.reference.materials.references import check_references
 
+# libyaml's safe loader parses the files ten times faster than the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DATA_DIR = Path(str(resources.files("metalloop.reference") / "data"))
 
 
@@ -40,7 +42,7 @@ def read_data_files(data_dir: Path = DATA_DIR) -> list[tuple[str, dict[str, Any]
     documents = []
     for path in sorted(data_dir.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            documents.append((path.name, yaml.safe_load(handle)))
+            documents.append((path.name, yaml.load(handle, Loader=SAFE_LOADER)))  # noqa: S506
     return documents
 
 
