@@ -51,3 +51,9 @@ def verdict_label(value: str) -> str:
 @register.filter
 def status_label(value: str) -> str:
     return str(STATUS_LABELS.get(value, value))
+
+
+@register.filter
+def present(value: Any) -> bool:
+    """Tell whether a field has something to show (False and 0 count, empty values do not)."""
+    return value not in (None, "", [], (), {})

@@ -1,0 +1,113 @@
+"""The knowledge base pages and the `metalloop ref` command."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_lists_every_part_and_searches_across_them(client):
+    page = client.get("/reference/")
+    assert page.status_code == 200
+    assert "Schrottsorten" in page.text
+    found = client.get("/reference/?q=1.4301")
+    assert "EN10088:1.4301" in found.text
+
+
+def test_a_part_lists_entries_with_their_confidence(client):
+    page = client.get("/reference/alloys/?q=X5CrNi")
+    assert page.status_code == 200
+    assert "EN10088:1.4301" in page.text
+    assert "aus einer Sekundärquelle" in page.text
+    assert client.get("/reference/unicorns/").status_code == 404
+
+
+def test_an_entry_page_shows_composition_and_source(client):
+    page = client.get("/reference/entry/EN10088:1.4301/")
+    assert page.status_code == 200
+    assert "17.5" in page.text and "19.5" in page.text
+    assert "Quelle" in page.text
+    assert client.get("/reference/entry/NOPE:1/").status_code == 404
+
+
+def test_unconfirmed_figures_are_marked_on_the_pages(client):
+    from metalloop.materials.adapters import knowledge
+
+    unconfirmed = [e for e in knowledge().entries if not e.provenance.confirmed]
+    if not unconfirmed:
+        pytest.skip("every figure of the current data is confirmed")
+    page = client.get(f"/reference/entry/{unconfirmed[0].code}/")
+    assert "unbestätigt" in page.text
+
+
+def test_check_form_gives_a_readable_verdict(client):
+    page = client.get(
+        "/reference/check/", {"specification": "1.4404", "analysis": "Cr=18.1, Ni=8.3, C=0.03"}
+    )
+    assert page.status_code == 200
+    assert page.context["result"]["verdict"] == "does_not_fit"
+    assert "passt nicht" in page.text
+    assert "Mo" in page.context["result"]["failing"]
+    assert page.context["matches"][0]["code"]
+
+
+def test_check_form_with_bad_input_is_shown_again_with_messages(client):
+    page = client.get("/reference/check/", {"specification": "NOPE:1", "analysis": "Cr=-3"})
+    assert page.status_code == 400
+    assert page.context["form"].errors["specification"] or page.context["form"].errors["analysis"]
+    assert page.context["result"] is None
+
+
+def test_ref_show_prints_the_entry_with_its_source():
+    out = StringIO()
+    call_command("ref", "show", "EN10088:1.4301", stdout=out)
+    assert out.getvalue().startswith("EN10088:1.4301")
+    assert "source:" in out.getvalue() and "confidence:" in out.getvalue()
+
+
+def test_ref_search_finds_and_fails_when_nothing_matches():
+    out = StringIO()
+    call_command("ref", "search", "X5CrNi18-10", stdout=out)
+    assert "EN10088:1.4301" in out.getvalue()
+    with pytest.raises(CommandError, match="nothing in the knowledge base matches"):
+        call_command("ref", "search", "unobtainium", stdout=StringIO())
+
+
+def test_ref_check_of_1_4301_turnings_against_1_4301_and_1_4404():
+    fits, misses = StringIO(), StringIO()
+    call_command("ref", "check", "EN10088:1.4301", analysis="Cr=18.1,Ni=8.3,C=0.03", stdout=fits)
+    call_command("ref", "check", "EN10088:1.4404", analysis="Cr=18.1,Ni=8.3,C=0.03", stdout=misses)
+    assert fits.getvalue().startswith("fits:")
+    assert misses.getvalue().startswith("does_not_fit:")
+    assert "Mo" in misses.getvalue().splitlines()[0]
+
+
+def test_ref_classify_lists_the_fitting_grades():
+    out = StringIO()
+    call_command("ref", "classify", analysis="Cr=18.1,Ni=8.3,C=0.03", stdout=out)
+    assert "EN10088:1.4301" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("check", "EN10088:9.9999", "--analysis", "Cr=18"),
+            "is not the code of an alloy or scrap grade",
+        ),
+        (
+            ("check", "EN10088:1.4301", "--analysis", "Cr=18,Xx=1"),
+            "'Xx' is not a chemical element symbol",
+        ),
+        (("classify", "--analysis", "Cr=60,Ni=60"), "more than 100 wt-%"),
+        (("show", "NOPE:1"), "no entry of the knowledge base has the code"),
+    ],
+)
+def test_ref_refuses_bad_input_in_one_line(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("ref", *args, stdout=StringIO())
