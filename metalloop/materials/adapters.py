@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from metalloop.core.materials.classify import Match, classify
 from metalloop.core.materials.composition import (
@@ -37,8 +38,32 @@ def read_analysis(analysis: str | Mapping[str, Any]) -> Composition:
         return analysis_from_mapping(analysis, symbols)
     except AnalysisError as invalid:
         raise ValidationError(
-            {"analysis": str(invalid)}, code=ErrorCode.ANALYSIS_INVALID
+            {"analysis": analysis_message(invalid)}, code=ErrorCode.ANALYSIS_INVALID
         ) from invalid
+
+
+ANALYSIS_MESSAGES = {
+    "negative": gettext_lazy("%(element)s: a share cannot be negative (%(value)g wt-%%)."),
+    "min_above_max": gettext_lazy(
+        "%(element)s: the minimum %(low)g wt-%% lies above the maximum %(high)g wt-%%."
+    ),
+    "above_whole": gettext_lazy("%(element)s: a share cannot exceed 100 wt-%% (%(value)g)."),
+    "sum_above_whole": gettext_lazy("The shares add up to %(total).4g wt-%%, more than 100 wt-%%."),
+    "unknown_element": gettext_lazy(
+        "%(element)s is not a chemical element symbol (write e.g. Cr, Ni, Mo)."
+    ),
+    "repeated": gettext_lazy("%(element)s is given twice."),
+    "not_a_number": gettext_lazy("%(element)s: %(value)s is not a number."),
+    "format": gettext_lazy("%(part)s: write each element as Symbol=value, e.g. Cr=18.1."),
+    "empty": gettext_lazy("The analysis is empty; give at least one element, e.g. Cr=18.1."),
+    "pair": gettext_lazy("%(element)s: give a value or a [min, max] pair."),
+}
+
+
+def analysis_message(error: AnalysisError) -> str:
+    """The error of an analysis in the user's language (the core speaks English only)."""
+    template = ANALYSIS_MESSAGES.get(error.reason)
+    return str(template) % error.params if template is not None else str(error)
 
 
 def graded(code: str) -> Graded:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from metalloop.core.materials.entries import Entry, Kind
 from metalloop.core.materials.knowledge import UnknownCode
@@ -25,9 +26,10 @@ def reference_get(*, actor: Any, code: str, kind: Kind | None = None) -> Entry:
     try:
         entry = knowledge().get(code)
     except UnknownCode as unknown:
-        raise Http404(str(unknown)) from unknown
+        message = _("No entry of the knowledge base has the code %(code)s.") % {"code": code}
+        raise Http404(message) from unknown
     if kind is not None and entry.kind is not kind:
-        raise Http404(f"{code} is not in {kind.value}")
+        raise Http404(_("%(code)s is not in this part of the knowledge base.") % {"code": code})
     return entry
 
 

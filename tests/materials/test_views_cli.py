@@ -74,7 +74,7 @@ def test_ref_search_finds_and_fails_when_nothing_matches():
     out = StringIO()
     call_command("ref", "search", "X5CrNi18-10", stdout=out)
     assert "EN10088:1.4301" in out.getvalue()
-    with pytest.raises(CommandError, match="nothing in the knowledge base matches"):
+    with pytest.raises(CommandError, match="Nichts in der Wissensbasis passt zu"):
         call_command("ref", "search", "unobtainium", stdout=StringIO())
 
 
@@ -98,16 +98,16 @@ def test_ref_classify_lists_the_fitting_grades():
     [
         (
             ("check", "EN10088:9.9999", "--analysis", "Cr=18"),
-            "is not the code of an alloy or scrap grade",
+            "ist nicht der Code einer Legierung",
         ),
         (
             ("check", "EN10088:1.4301", "--analysis", "Cr=18,Xx=1"),
-            "'Xx' is not a chemical element symbol",
+            "Xx ist kein Symbol eines chemischen",
         ),
-        (("classify", "--analysis", "Cr=60,Ni=60"), "more than 100 wt-%"),
-        (("show", "NOPE:1"), "no entry of the knowledge base has the code"),
+        (("classify", "--analysis", "Cr=60,Ni=60"), "mehr als 100 Gew.-%"),
+        (("show", "NOPE:1"), "Kein Eintrag der Wissensbasis hat den Code NOPE:1"),
     ],
 )
-def test_ref_refuses_bad_input_in_one_line(args, message):
+def test_ref_refuses_bad_input_in_one_line_in_the_platform_language(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("ref", *args, stdout=StringIO())

@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from metalloop.core.units import WHOLE, ZERO, Mass, MassFraction, UnitError
+from metalloop.core.units import ZERO, Mass, MassFraction, UnitError
 
 
 class AnalysisError(ValueError):
-    """An analysis that cannot be: says which element and why."""
+    """An analysis that cannot be: says which element and why.
+
+    ``reason`` names the rule (for translated messages at the interfaces) and ``params`` the
+    values the message mentions; ``str(error)`` is the English message.
+    """
+
+    def __init__(self, reason: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,23 +83,13 @@ class Composition:
         for element, share in self.shares.items():
             if not isinstance(share, ShareRange):
                 raise UnitError(f"{element}: give the share as a ShareRange, not {share!r}")
-            if share.low < ZERO:
-                raise AnalysisError(
-                    f"{element}: a share cannot be negative ({share.low.percent:g} wt-%)"
-                )
-            if share.high < share.low:
-                raise AnalysisError(
-                    f"{element}: the minimum {share.low.percent:g} wt-% lies above the maximum "
-                    f"{share.high.percent:g} wt-%"
-                )
-            if share.high > WHOLE:
-                raise AnalysisError(
-                    f"{element}: a share cannot exceed 100 wt-% ({share.high.percent:g})"
-                )
-        total_low = sum(share.low.fraction for share in self.shares.values())
-        if total_low > 1.0 + 1e-9:
+            _check_share(element, share)
+        total = sum(share.low.fraction for share in self.shares.values()) * 100
+        if total > 100 + 1e-7:
             raise AnalysisError(
-                f"the shares add up to {total_low * 100:.4g} wt-%, more than 100 wt-%"
+                "sum_above_whole",
+                f"the shares add up to {total:.4g} wt-%, more than 100 wt-%",
+                total=total,
             )
 
     def __getitem__(self, element: str) -> ShareRange:
@@ -111,6 +110,32 @@ class Composition:
         low = max(0.0, 1.0 - sum(s.high.fraction for s in self.shares.values()))
         high = max(0.0, 1.0 - sum(s.low.fraction for s in self.shares.values()))
         return ShareRange(MassFraction(low), MassFraction(high))
+
+
+def _check_share(element: str, share: ShareRange) -> None:
+    low, high = share.low.percent, share.high.percent
+    if low < 0:
+        raise AnalysisError(
+            "negative",
+            f"{element}: a share cannot be negative ({low:g} wt-%)",
+            element=element,
+            value=low,
+        )
+    if high < low:
+        raise AnalysisError(
+            "min_above_max",
+            f"{element}: the minimum {low:g} wt-% lies above the maximum {high:g} wt-%",
+            element=element,
+            low=low,
+            high=high,
+        )
+    if high > 100:
+        raise AnalysisError(
+            "above_whole",
+            f"{element}: a share cannot exceed 100 wt-% ({high:g})",
+            element=element,
+            value=high,
+        )
 
 
 def parse_analysis(text: str, known_elements: Iterable[str]) -> Composition:
@@ -134,10 +159,14 @@ def parse_analysis(text: str, known_elements: Iterable[str]) -> Composition:
         element, sep, value = part.partition("=")
         element = element.strip()
         if not sep:
-            raise AnalysisError(f"{part!r}: write each element as Symbol=value, e.g. Cr=18.1")
+            raise AnalysisError(
+                "format", f"{part!r}: write each element as Symbol=value, e.g. Cr=18.1", part=part
+            )
         shares[_known(element, known, shares)] = _parse_range(element, value.strip())
     if not shares:
-        raise AnalysisError("the analysis is empty; give at least one element, e.g. Cr=18.1")
+        raise AnalysisError(
+            "empty", "the analysis is empty; give at least one element, e.g. Cr=18.1"
+        )
     return Composition(shares)
 
 
@@ -151,35 +180,49 @@ def analysis_from_mapping(
         symbol = _known(element, known, shares)
         if isinstance(value, list | tuple):
             if len(value) != 2:
-                raise AnalysisError(f"{element}: give a value or a [min, max] pair")
+                raise AnalysisError(
+                    "pair", f"{element}: give a value or a [min, max] pair", element=element
+                )
             shares[symbol] = ShareRange.wt_pct(
                 _number(element, value[0]), _number(element, value[1])
             )
         else:
             shares[symbol] = ShareRange.wt_pct(_number(element, value))
     if not shares:
-        raise AnalysisError("the analysis is empty; give at least one element")
+        raise AnalysisError(
+            "empty", "the analysis is empty; give at least one element, e.g. Cr=18.1"
+        )
     return Composition(shares)
 
 
 def _known(element: str, known: set[str], seen: Mapping[str, object]) -> str:
     if element not in known:
-        raise AnalysisError(f"{element!r} is not a chemical element symbol (write e.g. Cr, Ni, Mo)")
+        raise AnalysisError(
+            "unknown_element",
+            f"{element!r} is not a chemical element symbol (write e.g. Cr, Ni, Mo)",
+            element=element,
+        )
     if element in seen:
-        raise AnalysisError(f"{element} is given twice")
+        raise AnalysisError("repeated", f"{element} is given twice", element=element)
     return element
 
 
 def _number(element: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise AnalysisError(f"{element}: {value!r} is not a number")
+        raise _not_a_number(element, value)
     try:
         number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except ValueError as error:
-        raise AnalysisError(f"{element}: {value!r} is not a number") from error
+        raise _not_a_number(element, value) from error
     if number != number or number in (float("inf"), float("-inf")):
-        raise AnalysisError(f"{element}: {value!r} is not a finite number")
+        raise _not_a_number(element, value)
     return number
+
+
+def _not_a_number(element: str, value: object) -> AnalysisError:
+    return AnalysisError(
+        "not_a_number", f"{element}: {value!r} is not a number", element=element, value=str(value)
+    )
 
 
 def _parse_range(element: str, text: str) -> ShareRange:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from metalloop.common.errors import one_line
 from metalloop.core.materials.entries import Entry, Kind
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         except (ValidationError, Http404) as error:
             raise CommandError(one_line(error)) from error
 
-    def _show(self, code: str, **_: Any) -> None:
+    def _show(self, code: str, **__: Any) -> None:
         entry = selectors.reference_get(actor=None, code=code)
         out = presenters.entry_out(entry)
         self.stdout.write(f"{entry.code}  {out['name']}  [{entry.kind.value}]")
@@ -49,17 +50,19 @@ class Command(BaseCommand):
         if entry.provenance.note:
             self.stdout.write(f"  note: {entry.provenance.note}")
 
-    def _search(self, text: str, kind: str | None = None, **_: Any) -> None:
+    def _search(self, text: str, kind: str | None = None, **__: Any) -> None:
         found = selectors.reference_list(actor=None, kind=Kind(kind) if kind else None, q=text)
         if not found:
-            raise CommandError(f"nothing in the knowledge base matches {text!r}")
+            raise CommandError(
+                _("Nothing in the knowledge base matches %(text)s.") % {"text": text}
+            )
         for entry in found:
             name = entry.name(presenters.language())
             self.stdout.write(
                 f"{entry.code:<24} {entry.kind.value:<16} {name}  ({_confidence(entry)})"
             )
 
-    def _check(self, specification: str, analysis: str, **_: Any) -> None:
+    def _check(self, specification: str, analysis: str, **__: Any) -> None:
         entry, result = adapters.check_analysis(specification, analysis)
         out = presenters.check_out(entry, result)
         self.stdout.write(f"{out['verdict']}: {out['explanation']}")
@@ -75,10 +78,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {cells}  {line['status']}")
         self.stdout.write(f"  source: {_citation(entry)} ({_confidence(entry)})")
 
-    def _classify(self, analysis: str, **_: Any) -> None:
+    def _classify(self, analysis: str, **__: Any) -> None:
         matches = adapters.classify_analysis(analysis)
         if not matches:
-            self.stdout.write("no alloy or scrap grade of the knowledge base fits this analysis")
+            self.stdout.write(
+                _("No alloy or scrap grade of the knowledge base fits this analysis.")
+            )
             return
         for entry, match in matches:
             dilution = f", dilution {match.result.dilution:.0%}" if match.result.dilution else ""
