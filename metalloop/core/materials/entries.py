@@ -97,7 +97,12 @@ class CrosswalkLink(Entry):
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """One end-of-waste criterion; ``check`` is ``max_share`` or ``declaration``."""
+    """One end-of-waste criterion; ``check`` is ``max_share`` or ``declaration``.
+
+    A ``max_share`` criterion limits ``attribute`` to ``max_wt_pct`` [wt-%] (``strict``: below
+    it, not up to it); it is also met when the metal yield reaches ``or_min_yield_pct`` [%],
+    where the regulation allows that alternative (aluminium scrap).
+    """
 
     id: str
     text_de: str
@@ -105,6 +110,8 @@ class Criterion:
     check: str
     attribute: str
     max_wt_pct: float | None = None
+    strict: bool = False
+    or_min_yield_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -194,6 +194,8 @@ def _end_of_waste(e: RawEntry) -> Entry:
                 check=kind,
                 attribute=str(check["attribute"]),
                 max_wt_pct=check.get("max"),
+                strict=bool(check.get("strict", False)),
+                or_min_yield_pct=check.get("or_min_metal_yield_pct"),
             )
         )
     if not criteria:
