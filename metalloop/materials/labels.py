@@ -35,3 +35,43 @@ STATUS_LABELS = {
     "unexpected": _("not part of the specification"),
     "not_analysed": _("not analysed"),
 }
+
+FIELD_LABELS = {
+    "designation": _("Designation"),
+    "aliases": _("Other designations"),
+    "material": _("Material family"),
+    "description_de": _("Description (German)"),
+    "description_en": _("Description (English)"),
+    "bulk_density_t_m3": _("Bulk density (t/m³)"),
+    "metal_yield_pct": _("Metal yield (%)"),
+    "symbol": _("Symbol"),
+    "number": _("Number"),
+    "atomic_mass": _("Atomic mass (g/mol)"),
+    "parent": _("Parent"),
+    "level": _("Level"),
+    "hazardous": _("Hazardous (*)"),
+    "mirror": _("Mirror entry"),
+    "materials": _("Materials"),
+    "waste_codes": _("Waste codes"),
+    "scrap_grades": _("Scrap grades"),
+    "customs_codes": _("Customs codes"),
+    "regulation": _("Regulation"),
+    "annex": _("Annex"),
+    "criteria": _("Criteria"),
+    "activity": _("Activity"),
+    "route": _("Route or mode"),
+    "value": _("Value"),
+    "unit": _("Unit"),
+    "year": _("Year"),
+    "region": _("Region"),
+    "boundary": _("System boundary"),
+    "definition_de": _("Definition (German)"),
+    "definition_en": _("Definition (English)"),
+}
+
+LIMIT_WORDS = {
+    "wt-%": _("wt-%"),
+    "(each)": _("(each)"),
+    "(total)": _("(total)"),
+    "not part of this specification": _("not part of this specification"),
+}

@@ -11,6 +11,7 @@ from metalloop.core.materials.classify import Match
 from metalloop.core.materials.entries import Entry, Graded
 from metalloop.core.materials.specification import CheckResult, Verdict
 from metalloop.materials.adapters import entry_data
+from metalloop.materials.labels import FIELD_LABELS, LIMIT_WORDS
 
 
 def language() -> str:
@@ -40,6 +41,26 @@ def entry_out(entry: Entry) -> dict[str, Any]:
         "note": entry.provenance.note,
         "data": entry_data(entry),
     }
+
+
+def entry_facts(entry: Entry) -> list[tuple[str, Any]]:
+    """The kind-specific fields of an entry as (label, value) rows for a page."""
+    rows = []
+    for key, value in entry_data(entry).items():
+        if key == "composition" or value in (None, "", [], (), {}):
+            continue
+        if key == "bulk_density_t_m3":
+            low, high = value
+            value = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+        rows.append((str(FIELD_LABELS.get(key, key)), value))
+    return rows
+
+
+def localise_limit(text: str) -> str:
+    """Translate the unit and words of a limit as the core writes it (English)."""
+    for word, translated in LIMIT_WORDS.items():
+        text = text.replace(word, str(translated))
+    return text
 
 
 def explain(entry: Graded, result: CheckResult) -> str:
@@ -82,7 +103,7 @@ def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
         "lines": [
             {
                 "subject": line.subject,
-                "limit": line.limit,
+                "limit": localise_limit(line.limit),
                 "value_min": None if line.value is None else round(line.value.low.percent, 6),
                 "value_max": None if line.value is None else round(line.value.high.percent, 6),
                 "headroom": None if line.headroom is None else round(line.headroom.percent, 6),

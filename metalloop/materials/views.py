@@ -44,6 +44,7 @@ def reference_entry(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "entry": entry,
         "out": presenters.entry_out(entry),
+        "facts": presenters.entry_facts(entry),
         "label": KIND_LABELS[entry.kind],
         "links": adapters.knowledge().links_of(entry.code),
     }

@@ -147,3 +147,14 @@ def test_emission_factors_carry_year_region_and_boundary(knowledge):
         ("transport", "sea"),
     } <= routes
     assert {("production", "BF-BOF"), ("production", "scrap-EAF")} <= routes
+
+
+def test_the_real_aluminium_rule_accepts_metal_yield_instead_of_purity(knowledge):
+    from metalloop.core.materials.end_of_waste import LotFacts, Outcome, check_end_of_waste
+    from metalloop.core.units import MassFraction
+
+    rule = knowledge.get("EOW:333-2011-II")
+    result = check_end_of_waste(rule, LotFacts(MassFraction.wt_pct(7), MassFraction.wt_pct(92)))
+    foreign = [c for c in result.criteria if c.criterion.check == "max_share"]
+    assert [c.outcome for c in foreign] == [Outcome.MET]
+    assert result.outcome is Outcome.UNKNOWN  # the declarations are still open
