@@ -38,10 +38,7 @@ def reference_check(request: HttpRequest, payload: CheckIn) -> Any:
 )
 def reference_classify(request: HttpRequest, payload: ClassifyIn) -> Any:
     """List the alloys and scrap grades an analysis fits, best first."""
-    items = [
-        presenters.match_out(entry, match)
-        for entry, match in adapters.classify_analysis(payload.analysis)
-    ]
+    items = presenters.matches_out(adapters.classify_analysis(payload.analysis))
     return {"count": len(items), "items": items}
 
 

@@ -129,3 +129,7 @@ def match_out(entry: Graded, match: Match) -> dict[str, Any]:
         "confidence": entry.provenance.confidence.value,
         "confirmed": entry.provenance.confirmed,
     }
+
+
+def matches_out(matches: list[tuple[Graded, Match]]) -> list[dict[str, Any]]:
+    return [match_out(entry, match) for entry, match in matches]

@@ -61,10 +61,9 @@ def reference_check(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["specification"], form.cleaned_data["analysis"]
             )
             result = presenters.check_out(entry, checked)
-            matches = [
-                presenters.match_out(e, m)
-                for e, m in adapters.classify_analysis(form.cleaned_data["analysis"])
-            ]
+            matches = presenters.matches_out(
+                adapters.classify_analysis(form.cleaned_data["analysis"])
+            )
         except ValidationError as invalid:
             add_service_errors(form, invalid)
     status = 400 if form.is_bound and form.errors else 200
@@ -78,10 +77,9 @@ def reference_classify(request: HttpRequest) -> HttpResponse:
     matches = None
     if form.is_bound and form.is_valid():
         try:
-            matches = [
-                presenters.match_out(e, m)
-                for e, m in adapters.classify_analysis(form.cleaned_data["analysis"])
-            ]
+            matches = presenters.matches_out(
+                adapters.classify_analysis(form.cleaned_data["analysis"])
+            )
         except ValidationError as invalid:
             add_service_errors(form, invalid)
     status = 400 if form.is_bound and form.errors else 200
