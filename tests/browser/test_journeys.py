@@ -69,3 +69,16 @@ def test_wrong_password_is_refused_with_a_message(page, member):
     page.fill("input[name=password]", "wrong password")
     page.click("form button[type=submit]:not(.small)")
     assert "E-Mail-Adresse oder Passwort" in page.locator("[role=alert]").inner_text()
+
+
+def test_the_check_form_gives_a_verdict_and_refuses_an_impossible_analysis(page):
+    page.goto("/reference/check/")
+    page.fill("input[name=specification]", "EN10088:1.4404")
+    page.fill("input[name=analysis]", "Cr=18.1, Ni=8.3, C=0.03")
+    page.click("main form button[type=submit]")
+    assert page.locator("h2.verdict").inner_text() == "passt nicht"
+    assert "Mo" in page.locator("#result p").first.inner_text()
+    page.fill("input[name=analysis]", "Cr=80, Ni=40")
+    page.click("main form button[type=submit]")
+    assert "mehr als 100 Gew.-%" in page.locator(".errorlist").first.inner_text()
+    assert page.locator("#result").count() == 0
