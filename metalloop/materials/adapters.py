@@ -17,9 +17,11 @@ from metalloop.core.materials.composition import (
     analysis_from_mapping,
     parse_analysis,
 )
-from metalloop.core.materials.entries import Entry, Graded
+from metalloop.core.materials.end_of_waste import EndOfWasteResult, LotFacts, check_end_of_waste
+from metalloop.core.materials.entries import EndOfWasteRule, Entry, Graded
 from metalloop.core.materials.knowledge import KnowledgeBase, UnknownCode
 from metalloop.core.materials.specification import CheckResult, Specification, check
+from metalloop.core.units import MassFraction
 from metalloop.materials.errors import ErrorCode
 from metalloop.reference.materials import load_knowledge_base
 
@@ -92,6 +94,49 @@ def graded(code: str) -> Graded:
             code=ErrorCode.SPECIFICATION_WITHOUT_CHEMISTRY,
         )
     return entry
+
+
+def end_of_waste_check(
+    code: str,
+    *,
+    foreign_materials_wt_pct: float | None,
+    metal_yield_pct: float | None,
+    declarations: list[str],
+) -> tuple[EndOfWasteRule, EndOfWasteResult]:
+    """Evaluate the end-of-waste rule with this code for a lot's facts."""
+    try:
+        rule = knowledge().get(code)
+    except UnknownCode:
+        rule = None
+    if not isinstance(rule, EndOfWasteRule):
+        raise ValidationError(
+            {"rule": _("%(code)s is not an end-of-waste rule.") % {"code": code}},
+            code=ErrorCode.SPECIFICATION_UNKNOWN,
+        )
+    errors = {
+        name: _("Give a share between 0 and 100 %.")
+        for name, value in (
+            ("foreign_materials_wt_pct", foreign_materials_wt_pct),
+            ("metal_yield_pct", metal_yield_pct),
+        )
+        if value is not None and not 0 <= value <= 100
+    }
+    known = {c.attribute for c in rule.criteria if c.check == "declaration"}
+    unknown = sorted(set(declarations) - known)
+    if unknown:
+        errors["declarations"] = _("Not a declaration of this rule: %(names)s.") % {
+            "names": ", ".join(unknown)
+        }
+    if errors:
+        raise ValidationError(errors)
+    facts = LotFacts(
+        foreign_materials=None
+        if foreign_materials_wt_pct is None
+        else MassFraction.wt_pct(foreign_materials_wt_pct),
+        metal_yield=None if metal_yield_pct is None else MassFraction.wt_pct(metal_yield_pct),
+        declarations=frozenset(declarations),
+    )
+    return rule, check_end_of_waste(rule, facts)
 
 
 def check_analysis(code: str, analysis: str | Mapping[str, Any]) -> tuple[Graded, CheckResult]:

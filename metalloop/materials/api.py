@@ -15,6 +15,8 @@ from metalloop.materials.schemas import (
     CheckOut,
     ClassifyIn,
     ClassifyOut,
+    EndOfWasteIn,
+    EndOfWasteOut,
     EntryOut,
     EntryPage,
     SearchIn,
@@ -40,6 +42,22 @@ def reference_classify(request: HttpRequest, payload: ClassifyIn) -> Any:
     """List the alloys and scrap grades an analysis fits, best first."""
     items = presenters.matches_out(adapters.classify_analysis(payload.analysis))
     return {"count": len(items), "items": items}
+
+
+@router.post(
+    "/reference/end-of-waste-check",
+    response={200: EndOfWasteOut} | PROBLEMS,
+    operation_id="reference_end_of_waste_check",
+)
+def reference_end_of_waste_check(request: HttpRequest, payload: EndOfWasteIn) -> Any:
+    """Evaluate an end-of-waste rule for a lot: outcome per criterion and overall."""
+    rule, result = adapters.end_of_waste_check(
+        payload.rule,
+        foreign_materials_wt_pct=payload.foreign_materials_wt_pct,
+        metal_yield_pct=payload.metal_yield_pct,
+        declarations=payload.declarations,
+    )
+    return presenters.end_of_waste_out(rule, result)
 
 
 @router.get(

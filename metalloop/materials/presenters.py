@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from metalloop.core.materials.classify import Match
-from metalloop.core.materials.entries import Entry, Graded
+from metalloop.core.materials.end_of_waste import EndOfWasteResult
+from metalloop.core.materials.entries import EndOfWasteRule, Entry, Graded
 from metalloop.core.materials.specification import CheckResult, Verdict
 from metalloop.materials.adapters import entry_data
 from metalloop.materials.labels import FIELD_LABELS, LIMIT_WORDS
@@ -133,3 +134,26 @@ def match_out(entry: Graded, match: Match) -> dict[str, Any]:
 
 def matches_out(matches: list[tuple[Graded, Match]]) -> list[dict[str, Any]]:
     return [match_out(entry, match) for entry, match in matches]
+
+
+def end_of_waste_out(rule: EndOfWasteRule, result: EndOfWasteResult) -> dict[str, Any]:
+    english = language().startswith("en")
+    return {
+        "rule": rule.code,
+        "regulation": rule.regulation,
+        "outcome": result.outcome.value,
+        "open_criteria": list(result.open_criteria),
+        "criteria": [
+            {
+                "id": c.criterion.id,
+                "text": c.criterion.text_en if english else c.criterion.text_de,
+                "check": c.criterion.check,
+                "attribute": c.criterion.attribute,
+                "outcome": c.outcome.value,
+            }
+            for c in result.criteria
+        ],
+        "source": source_of(rule),
+        "confidence": rule.provenance.confidence.value,
+        "confirmed": rule.provenance.confirmed,
+    }

@@ -103,3 +103,31 @@ class MatchOut(Schema):
 class ClassifyOut(Schema):
     count: int
     items: list[MatchOut]
+
+
+class EndOfWasteIn(Schema):
+    rule: str = Field(..., description="Code of the rule, e.g. EOW:333-2011-I.")
+    foreign_materials_wt_pct: float | None = Field(None, description="Foreign materials [wt-%].")
+    metal_yield_pct: float | None = Field(None, description="Metal yield [%].")
+    declarations: list[str] = Field(
+        default_factory=list, description="Declarations the holder confirms."
+    )
+
+
+class CriterionOut(Schema):
+    id: str
+    text: str
+    check: str
+    attribute: str
+    outcome: str = Field(..., description="met, not_met or unknown.")
+
+
+class EndOfWasteOut(Schema):
+    rule: str
+    regulation: str
+    outcome: str = Field(..., description="met (every criterion), not_met, or unknown (some open).")
+    open_criteria: list[str]
+    criteria: list[CriterionOut]
+    source: SourceOut
+    confidence: str
+    confirmed: bool

@@ -136,3 +136,48 @@ def test_classify_refuses_an_impossible_analysis(client):
     response = post(client, "/api/v1/reference/classify", {"analysis": {"Cr": -5}})
     assert response.status_code == 422
     assert "analysis" in response.json()["errors"]
+
+
+def test_end_of_waste_check_of_aluminium_scrap(client):
+    declarations: list[str] = []
+    body = post(
+        client,
+        "/api/v1/reference/end-of-waste-check",
+        {
+            "rule": "EOW:333-2011-II",
+            "foreign_materials_wt_pct": 7.0,
+            "metal_yield_pct": 92.0,
+            "declarations": declarations,
+        },
+    ).json()
+    assert body["rule"] == "EOW:333-2011-II"
+    assert body["outcome"] == "unknown"  # the declarations are still open
+    foreign = [c for c in body["criteria"] if c["check"] == "max_share"]
+    assert [c["outcome"] for c in foreign] == ["met"]
+    all_declared = [c["attribute"] for c in body["criteria"] if c["check"] == "declaration"]
+    met = post(
+        client,
+        "/api/v1/reference/end-of-waste-check",
+        {"rule": "EOW:333-2011-II", "foreign_materials_wt_pct": 3.0, "declarations": all_declared},
+    ).json()
+    assert met["outcome"] == "met" and met["open_criteria"] == []
+    failed = post(
+        client,
+        "/api/v1/reference/end-of-waste-check",
+        {"rule": "EOW:333-2011-I", "foreign_materials_wt_pct": 2.5},
+    )
+    assert failed.json()["outcome"] == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"rule": "EN10088:1.4301"}, "rule"),
+        ({"rule": "EOW:333-2011-I", "foreign_materials_wt_pct": 120}, "foreign_materials_wt_pct"),
+        ({"rule": "EOW:333-2011-I", "declarations": ["free_beer"]}, "declarations"),
+    ],
+)
+def test_end_of_waste_check_refuses_bad_input(client, body, field):
+    response = post(client, "/api/v1/reference/end-of-waste-check", body)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
