@@ -111,3 +111,17 @@ def test_ref_classify_lists_the_fitting_grades():
 def test_ref_refuses_bad_input_in_one_line_in_the_platform_language(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("ref", *args, stdout=StringIO())
+
+
+def test_entry_pages_and_show_render_for_every_kind(client):
+    from metalloop.core.materials.entries import Kind
+    from metalloop.materials.adapters import knowledge
+
+    for kind in Kind:
+        for entry in knowledge().of_kind(kind)[:5]:
+            page = client.get(f"/reference/entry/{entry.code}/")
+            assert page.status_code == 200, entry.code
+            assert entry.code in page.text
+            out = StringIO()
+            call_command("ref", "show", entry.code, stdout=out)
+            assert out.getvalue().startswith(entry.code)
