@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from metalloop.accounts import tokens
-from metalloop.accounts.models import ApiToken, LoginAttempt, User
+from metalloop.accounts.models import ApiToken, LoginAttempt, Organisation, User
 from metalloop.accounts.permissions import is_authenticated
 
 
@@ -62,3 +62,13 @@ def login_failures_recent(*, email: str, client_ip: str | None) -> int:
 
 def login_is_throttled(*, email: str, client_ip: str | None) -> bool:
     return login_failures_recent(email=email, client_ip=client_ip) >= settings.LOGIN_FAILURE_LIMIT
+
+
+def user_by_email(*, email: str) -> User | None:
+    """The user with this e-mail address (for the operator, who sees all), or ``None``."""
+    return User.objects.filter(email=email.strip().lower()).first()
+
+
+def organisation_by_slug(*, slug: str) -> Organisation | None:
+    """The organisation with this short name (for the operator, who sees all), or ``None``."""
+    return Organisation.objects.filter(slug=slug.strip()).first()
