@@ -12,9 +12,6 @@ import secrets
 import sys
 from pathlib import Path
 
-# Friendly names for the commands whose Django names differ.
-ALIASES = {"demo": "demo", "user": "user", "token": "token", "ref": "ref"}
-
 
 def var_dir() -> Path:
     return Path(os.environ.get("METALLOOP_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))

@@ -21,9 +21,6 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
-    IMPORT = "import", _("imported")
-    LOGIN = "login", _("logged in")
-    LOGIN_FAILED = "login_failed", _("failed login")
     TOKEN_CREATE = "token_create", _("API token created")
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
 

@@ -14,7 +14,6 @@ from metalloop.common.models import AuditEvent
 from metalloop.network.models import (
     Barrier,
     BarrierStatus,
-    Competence,
     Network,
     PilotProject,
     Site,
@@ -148,10 +147,6 @@ def topic_table_get(*, actor: Any, topic_table_id: int) -> TopicTable:
     if found is None:
         raise Http404("no such topic table")
     return found
-
-
-def competence_list(*, actor: Any) -> QuerySet[Competence]:
-    return Competence.objects.order_by("group", "name_de")
 
 
 def audit_event_list(*, actor: Any) -> QuerySet[AuditEvent]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from metalloop.core.materials.entries import (
@@ -25,14 +23,11 @@ def knowledge():
     return load_knowledge_base()
 
 
-def test_the_data_files_validate_and_load_in_under_half_a_second():
+def test_the_data_files_validate():
+    # The load time is measured by benchmarks/bench_reference.py, not asserted here.
     documents = read_data_files()
-    start = time.perf_counter()
-    build_knowledge_base(read_data_files())
-    elapsed = time.perf_counter() - start
     assert len(documents) >= 10
-    # The bound; the benchmark (benchmarks/bench_reference.py) reports the figure.
-    assert elapsed < 0.5
+    assert len(build_knowledge_base(documents)) > 600
 
 
 def test_every_entry_has_a_source_and_a_confidence(knowledge):
