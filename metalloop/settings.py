@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "metalloop.accounts",
     "metalloop.network",
     "metalloop.materials",
+    "metalloop.exchange",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,13 @@ STORAGES = {
 # outline basemap only.
 MAP_TILE_URL = os.environ.get("METALLOOP_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("METALLOOP_MAP_TILE_ATTRIBUTION", "")
+
+# --- uploaded files -----------------------------------------------------------------------
+# Attachments of listings are never served as static files: a view checks who may read them.
+MEDIA_ROOT = Path(os.environ.get("METALLOOP_MEDIA_DIR", VAR_DIR / "media"))
+EXCHANGE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("METALLOOP_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # --- e-mail ---------------------------------------------------------------------------------
 MAILERS = {

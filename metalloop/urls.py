@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("metalloop.accounts.urls")),
     path("reference/", include("metalloop.materials.urls")),
+    path("exchange/", include("metalloop.exchange.urls")),
     path("", include("metalloop.network.urls")),
 ]

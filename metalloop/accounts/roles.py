@@ -5,7 +5,7 @@ from __future__ import annotations
 
 # What facilitators may curate in the Django admin; rows are scoped to their networks
 # by each ModelAdmin.
-FACILITATOR_APPS = frozenset({"network", "accounts", "common"})
+FACILITATOR_APPS = frozenset({"network", "accounts", "common", "exchange"})
 FACILITATOR_READ_ONLY_MODELS = frozenset({"accounts.user", "common.auditevent"})
 HIDDEN_FROM_FACILITATORS = frozenset(
     {"accounts.apitoken", "accounts.loginattempt", "accounts.valuechainstage"}

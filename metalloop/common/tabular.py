@@ -206,6 +206,17 @@ def write_table(
 
 
 def _write_xlsx(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
+    _workbook(columns, rows).save(path)
+
+
+def format_xlsx(columns: list[str], rows: list[dict[str, str]]) -> bytes:
+    """Return the rows as an XLSX workbook (one sheet, a header row first)."""
+    buffer = io.BytesIO()
+    _workbook(columns, rows).save(buffer)
+    return buffer.getvalue()
+
+
+def _workbook(columns: list[str], rows: list[dict[str, str]]) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -219,4 +230,4 @@ def _write_xlsx(path: Path, columns: list[str], rows: list[dict[str, str]]) -> N
                     cell.data_type = "s"
     except IllegalCharacterError as error:
         raise TableError(_("A cell holds a control character that XLSX cannot store.")) from error
-    workbook.save(path)
+    return workbook

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from metalloop.common.errors import ApplicationError
 from metalloop.common.forms import add_service_errors
 from metalloop.common.http import is_htmx
 from metalloop.network import selectors, services
@@ -150,8 +151,12 @@ def site_delete(request: HttpRequest, site_id: int) -> HttpResponse:
     """Delete a site."""
     site = selectors.site_get(actor=request.user, site_id=site_id)
     slug = site.organisation.slug
-    services.site_delete(actor=request.user, site=site, origin="web")
-    messages.success(request, _("The site is deleted."))
+    try:
+        services.site_delete(actor=request.user, site=site, origin="web")
+    except ApplicationError as refused:  # e.g. a higher app still refers to the site
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The site is deleted."))
     return redirect("organisation_detail", slug=slug)
 
 

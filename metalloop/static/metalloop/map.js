@@ -31,20 +31,53 @@
     return div.innerHTML;
   }
 
+  // A point is a site ({slug, organisation, name, place}) or, on the exchange pages, a
+  // listing ({url, title, subtitle, side, precision}); "area" marks a coarsened position.
+  var COLOURS = {
+    site: { color: "#7c2d12", fillColor: "#ea580c" },
+    offer: { color: "#7c2d12", fillColor: "#ea580c" },
+    demand: { color: "#1e3a8a", fillColor: "#3b82f6" },
+  };
+
+  function popupOf(p) {
+    if (p.url) {
+      return '<a href="' + encodeURI(p.url) + '">' + escapeHtml(p.title) + "</a><br>" +
+        escapeHtml(p.subtitle || "");
+    }
+    return '<a href="/organisations/' + encodeURIComponent(p.slug) + '/">' +
+      escapeHtml(p.organisation) + "</a><br>" + escapeHtml(p.name) + ", " + escapeHtml(p.place);
+  }
+
   function drawPoints(map, points) {
     var layer = L.featureGroup();
     points.forEach(function (p) {
+      var colours = COLOURS[p.side] || COLOURS.site;
+      var area = p.precision === "area";
       L.circleMarker([p.lat, p.lon], {
-        radius: 6, color: "#7c2d12", weight: 1, fillColor: "#ea580c", fillOpacity: 0.85,
+        radius: area ? 9 : 6,
+        color: colours.color,
+        weight: 1,
+        dashArray: area ? "3" : null,
+        fillColor: colours.fillColor,
+        fillOpacity: area ? 0.35 : 0.85,
       })
-        .bindPopup(
-          '<a href="/organisations/' + encodeURIComponent(p.slug) + '/">' +
-          escapeHtml(p.organisation) + "</a><br>" + escapeHtml(p.name) + ", " + escapeHtml(p.place)
-        )
+        .bindPopup(popupOf(p))
         .addTo(layer);
     });
     layer.addTo(map);
     return layer;
+  }
+
+  var state = { map: null, layer: null, element: null };
+
+  function show(points) {
+    if (state.layer) { state.map.removeLayer(state.layer); }
+    state.layer = drawPoints(state.map, points);
+    if (points.length) {
+      state.map.fitBounds(state.layer.getBounds().pad(0.15), { maxZoom: 11 });
+    }
+    state.element.dataset.ready = "true";
+    state.element.dataset.markers = String(points.length);
   }
 
   function init() {
@@ -59,16 +92,18 @@
     if (tileUrl) {
       L.tileLayer(tileUrl, { attribution: element.dataset.tileAttribution || "" }).addTo(map);
     }
+    state.map = map;
+    state.element = element;
     var basemap = tileUrl ? Promise.resolve() : drawBasemap(map, element.dataset.basemap);
-    basemap.then(function () {
-      var layer = drawPoints(map, points);
-      if (points.length) {
-        map.fitBounds(layer.getBounds().pad(0.15), { maxZoom: 11 });
-      }
-      element.dataset.ready = "true";
-      element.dataset.markers = String(points.length);
-    });
+    basemap.then(function () { show(points); });
   }
+
+  // Pages that replace their results in place (htmx) draw the new points with this.
+  window.metalloopMap = {
+    redraw: function (points) {
+      if (state.map) { state.element.dataset.ready = "false"; show(points); }
+    },
+  };
 
   document.addEventListener("DOMContentLoaded", init);
 })();

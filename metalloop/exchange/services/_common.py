@@ -1,0 +1,120 @@
+"""Helpers shared by the exchange's services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from metalloop.accounts.models import Organisation
+from metalloop.exchange.errors import ErrorCode
+from metalloop.exchange.models import Visibility
+from metalloop.network.models import Membership, Network, Site
+
+
+def is_operator(actor: Any) -> bool:
+    """``actor=None`` is the operator at the command line (or the demo loader)."""
+    return actor is None
+
+
+class Errors:
+    """Collect validation errors of several checks, so that every error shows at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, Any] = {}
+
+    def check(self, step: Callable[[], Any]) -> Any:
+        """Run ``step``; keep its ``ValidationError`` and return ``None`` instead."""
+        try:
+            return step()
+        except ValidationError as invalid:
+            self.errors = invalid.update_error_dict(self.errors)
+            return None
+
+    def add(self, field: str, message: str, code: str) -> None:
+        self.errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def check_placement(
+    errors: Errors, *, network: Network, organisation: Organisation, site: Site
+) -> None:
+    """The organisation belongs to the network, and the site to the organisation."""
+    if not Membership.objects.filter(network=network, organisation=organisation).exists():
+        errors.add(
+            "network",
+            _("%(organisation)s is not a member of %(network)s.")
+            % {"organisation": organisation.name, "network": network.name},
+            ErrorCode.NOT_A_MEMBER,
+        )
+    if site.organisation_id != organisation.pk:
+        errors.add(
+            "site",
+            _("The site belongs to another organisation; choose one of %(organisation)s.")
+            % {"organisation": organisation.name},
+            ErrorCode.SITE_NOT_OF_ORGANISATION,
+        )
+
+
+def check_owner_not_named(
+    errors: Errors, *, visibility: str, organisation: Organisation, texts: dict[str, str]
+) -> None:
+    """An anonymous record must not name its owner in its own texts."""
+    if visibility == Visibility.NAMED:
+        return
+    names = {organisation.name.casefold()}
+    if organisation.legal_form and organisation.name.endswith(organisation.legal_form):
+        names.add(organisation.name[: -len(organisation.legal_form)].strip(" ,").casefold())
+    names = {name for name in names if len(name) >= 5}
+    for field, text in texts.items():
+        if any(name in text.casefold() for name in names):
+            errors.add(
+                field,
+                _(
+                    "This text names your organisation, but the entry is not shown with its "
+                    "owner; remove the name or choose visibility with the owner."
+                ),
+                ErrorCode.OWNER_NAMED,
+            )
+
+
+def as_decimal(value: Any) -> Any:
+    """Numbers as exact decimals (floats through their shortest text); others unchanged."""
+    if isinstance(value, bool) or value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float):
+        return Decimal(str(value))
+    if isinstance(value, str) and value.strip():
+        try:
+            return Decimal(value.strip().replace(",", "."))
+        except InvalidOperation:
+            return value
+    return value
+
+
+def clean_text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def code_list(values: Iterable[str]) -> list[str]:
+    """A list of codes, stripped, each once, in the order given."""
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def refuse_unknown_fields(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError(
+            {
+                "__all__": ValidationError(
+                    _("Unknown fields: %(f)s.") % {"f": ", ".join(unknown)},
+                    code=ErrorCode.UNKNOWN_FIELDS,
+                )
+            }
+        )

@@ -1,0 +1,416 @@
+"""Writes of listings: create, change, withdraw, verify, expire."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metalloop.accounts.models import Organisation
+from metalloop.common.audit import audit_record, diff, snapshot
+from metalloop.common.errors import ApplicationError
+from metalloop.common.models import AuditAction
+from metalloop.exchange.adapters import ElementShare, normalised_grades, validated_elements
+from metalloop.exchange.errors import ErrorCode
+from metalloop.exchange.models import (
+    DEMAND_ONLY_FIELDS,
+    AttachmentKind,
+    Listing,
+    ListingElement,
+    ListingGrade,
+    ListingStatus,
+    Logistics,
+    Recurrence,
+    Side,
+    Visibility,
+)
+from metalloop.exchange.permissions import (
+    can_create_listing,
+    can_edit_listing,
+    can_verify_listing,
+)
+from metalloop.exchange.services._common import (
+    Errors,
+    as_decimal,
+    check_owner_not_named,
+    check_placement,
+    clean_text,
+    code_list,
+    is_operator,
+    refuse_unknown_fields,
+)
+from metalloop.exchange.signals import listing_changed
+from metalloop.network.models import Network, Site
+
+LISTING_FIELDS = (
+    "side",
+    "kind",
+    "title",
+    "description",
+    "material",
+    "waste_code",
+    "legal_status",
+    "form",
+    "size",
+    "quantity",
+    "unit",
+    "unit_mass_kg",
+    "recurrence",
+    "available_from",
+    "available_until",
+    "logistics",
+    "transport_modes",
+    "price_eur_per_t",
+    "visibility",
+    "analysis_method",
+    "analysis_date",
+    *DEMAND_ONLY_FIELDS,
+)
+UPDATABLE_FIELDS = (*(f for f in LISTING_FIELDS if f != "side"), "status", "site")
+TRACKED = (*LISTING_FIELDS, "status", "site_id", "verified_at", "verified_by_id")
+DECIMAL_FIELDS = (
+    "quantity",
+    "unit_mass_kg",
+    "price_eur_per_t",
+    "min_quantity",
+    "min_lot_t",
+    "max_dilution_pct",
+)
+SUBSTANTIVE = frozenset(
+    {"material", "waste_code", "legal_status", "analysis_method", "analysis_date", "grades",
+     "elements"}
+)  # fmt: skip
+"""Changes that undo a facilitator's verification: the checked data are no longer the same."""
+STATUSES_BY_UPDATE = (ListingStatus.ACTIVE, ListingStatus.FULFILLED, ListingStatus.WITHDRAWN)
+
+
+def listing_state(listing: Listing) -> dict[str, Any]:
+    """The audited state of a listing: its fields, grades and chemistry."""
+    return snapshot(listing, TRACKED) | {
+        "grades": sorted(g.code for g in listing.grades.all()),
+        "elements": {
+            e.element: [_plain(e.min_pct), _plain(e.max_pct)] for e in listing.elements.all()
+        },
+    }
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def element_rows(elements: Iterable[ElementShare | Mapping[str, Any]]) -> list[ElementShare]:
+    """Chemistry rows as :class:`ElementShare`, from themselves or from mappings."""
+    rows = []
+    for item in elements:
+        if isinstance(item, ElementShare):
+            rows.append(item)
+        else:
+            rows.append(
+                ElementShare(
+                    str(item.get("element", "")).strip(),
+                    as_decimal(item.get("min_pct")),
+                    as_decimal(item.get("max_pct")),
+                )
+            )
+    return rows
+
+
+def _normalised(name: str, value: Any) -> Any:
+    if name in DECIMAL_FIELDS:
+        return as_decimal(value)
+    if name in ("transport_modes", "accepted_forms", "permitted_waste_codes"):
+        return code_list(value or [])
+    if value is None and name in ("waste_code", "size", "description", "r_strategy",
+                                  "analysis_method"):  # fmt: skip
+        return ""
+    return clean_text(value)
+
+
+def _validated(
+    listing: Listing,
+    *,
+    grades: Iterable[str] | None,
+    elements: Iterable[ElementShare] | None,
+) -> tuple[list[str] | None, list[ElementShare] | None]:
+    """Check the listing, its placement, grades and chemistry together; all errors at once."""
+    errors = Errors()
+    errors.check(listing.full_clean)
+    if listing.organisation_id and listing.site_id and listing.network_id:
+        check_placement(
+            errors, network=listing.network, organisation=listing.organisation, site=listing.site
+        )
+        check_owner_not_named(
+            errors,
+            visibility=listing.visibility,
+            organisation=listing.organisation,
+            texts={
+                "title": listing.title,
+                "description": listing.description,
+                "size": listing.size,
+            },
+        )
+    found_grades = None if grades is None else errors.check(lambda: normalised_grades(grades))
+    found_elements = None
+    if elements is not None:
+        found_elements = errors.check(
+            lambda: validated_elements(elements, is_offer=listing.side == Side.OFFER)
+        )
+        for share in found_elements or []:
+            row = ListingElement(
+                element=share.element, min_pct=share.min_pct, max_pct=share.max_pct
+            )
+            errors.check(lambda row=row: _row_clean(row))
+    errors.raise_any()
+    return found_grades, found_elements
+
+
+def _row_clean(row: ListingElement) -> None:
+    try:
+        row.full_clean(exclude=["listing"])
+    except ValidationError as invalid:
+        messages = [m for ms in invalid.message_dict.values() for m in ms]
+        raise ValidationError(
+            {f"elements.{row.element}": ValidationError(messages, code=ErrorCode.ANALYSIS_INVALID)}
+        ) from invalid
+
+
+def _write_children(
+    listing: Listing, grades: list[str] | None, elements: list[ElementShare] | None
+) -> None:
+    cache = getattr(listing, "_prefetched_objects_cache", {})
+    if grades is not None:
+        cache.pop("grades", None)
+        listing.grades.all().delete()
+        ListingGrade.objects.bulk_create(ListingGrade(listing=listing, code=c) for c in grades)
+    if elements is not None:
+        cache.pop("elements", None)
+        listing.elements.all().delete()
+        ListingElement.objects.bulk_create(
+            ListingElement(listing=listing, element=s.element, min_pct=s.min_pct, max_pct=s.max_pct)
+            for s in elements
+        )
+
+
+def _announce(listing: Listing, *, created: bool, actor: Any) -> None:
+    """Tell the apps above (saved searches) once the write has committed."""
+    transaction.on_commit(
+        lambda: listing_changed.send(sender=Listing, listing=listing, created=created, actor=actor)
+    )
+
+
+@transaction.atomic
+def listing_create(
+    *,
+    actor: Any,
+    network: Network,
+    site: Site,
+    side: str,
+    kind: str,
+    title: str,
+    material: str,
+    legal_status: str,
+    form: str,
+    quantity: Decimal,
+    unit: str,
+    available_from: dt.date,
+    transport_modes: Sequence[str],
+    organisation: Organisation | None = None,
+    description: str = "",
+    grades: Iterable[str] = (),
+    waste_code: str = "",
+    size: str = "",
+    unit_mass_kg: Decimal | None = None,
+    recurrence: str = Recurrence.ONE_OFF,
+    available_until: dt.date | None = None,
+    logistics: str = Logistics.EITHER,
+    price_eur_per_t: Decimal | None = None,
+    visibility: str = Visibility.ANONYMOUS,
+    analysis_method: str = "",
+    analysis_date: dt.date | None = None,
+    elements: Iterable[ElementShare | Mapping[str, Any]] = (),
+    min_quantity: Decimal | None = None,
+    min_lot_t: Decimal | None = None,
+    max_distance_km: int | None = None,
+    r_strategy: str = "",
+    max_dilution_pct: Decimal | None = None,
+    accepted_forms: Sequence[str] = (),
+    permitted_waste_codes: Sequence[str] = (),
+    origin: str = "",
+) -> Listing:
+    """Place an offer or a demand for an organisation at one of its sites in a network."""
+    owner = organisation or site.organisation
+    if not is_operator(actor) and not can_create_listing(
+        actor=actor, network=network, organisation=owner
+    ):
+        raise PermissionDenied(_("You may not place listings for this organisation."))
+    values = {
+        "side": side, "kind": kind, "title": title, "description": description,
+        "material": material, "waste_code": waste_code, "legal_status": legal_status,
+        "form": form, "size": size, "quantity": quantity, "unit": unit,
+        "unit_mass_kg": unit_mass_kg, "recurrence": recurrence,
+        "available_from": available_from, "available_until": available_until,
+        "logistics": logistics, "transport_modes": transport_modes,
+        "price_eur_per_t": price_eur_per_t, "visibility": visibility,
+        "analysis_method": analysis_method, "analysis_date": analysis_date,
+        "min_quantity": min_quantity, "min_lot_t": min_lot_t, "max_distance_km": max_distance_km,
+        "r_strategy": r_strategy, "max_dilution_pct": max_dilution_pct,
+        "accepted_forms": accepted_forms, "permitted_waste_codes": permitted_waste_codes,
+    }  # fmt: skip
+    listing = Listing(
+        network=network,
+        organisation=owner,
+        site=site,
+        created_by=actor if not is_operator(actor) else None,
+        **{name: _normalised(name, value) for name, value in values.items()},
+    )
+    if listing.side == Side.DEMAND and listing.max_dilution_pct is None:
+        listing.max_dilution_pct = Decimal(0)
+    found_grades, found_elements = _validated(
+        listing, grades=code_list(grades), elements=element_rows(elements)
+    )
+    listing.save()
+    _write_children(listing, found_grades, found_elements)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=listing,
+        changes=diff({}, listing_state(listing)),
+        network_ids=[network.pk],
+        origin=origin,
+    )
+    _announce(listing, created=True, actor=actor)
+    return listing
+
+
+@transaction.atomic
+def listing_update(
+    *,
+    actor: Any,
+    listing: Listing,
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | Mapping[str, Any]] | None = None,
+    origin: str = "",
+    **fields: Any,
+) -> Listing:
+    """Change the given fields of a listing; grades and chemistry given replace the old ones."""
+    if not is_operator(actor) and not can_edit_listing(actor=actor, listing=listing):
+        raise PermissionDenied(_("You may not change this listing."))
+    refuse_unknown_fields(fields, UPDATABLE_FIELDS)
+    if "status" in fields and fields["status"] not in STATUSES_BY_UPDATE:
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("A listing can be set active, fulfilled or withdrawn; it expires by itself."),
+                    code=ErrorCode.STATUS_INVALID,
+                )
+            }
+        )
+    before = listing_state(listing)
+    for name, value in fields.items():
+        setattr(listing, name, value if name == "site" else _normalised(name, value))
+    found_grades, found_elements = _validated(
+        listing,
+        grades=None if grades is None else code_list(grades),
+        elements=None if elements is None else element_rows(elements),
+    )
+    listing.save()
+    _write_children(listing, found_grades, found_elements)
+    changes = diff(before, listing_state(listing))
+    if listing.verified_at is not None and SUBSTANTIVE & set(changes):
+        listing.verified_at, listing.verified_by = None, None
+        listing.save(update_fields=["verified_at", "verified_by", "updated_at"])
+        changes = diff(before, listing_state(listing))
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=listing,
+            changes=changes,
+            network_ids=[listing.network_id],
+            origin=origin,
+        )
+        _announce(listing, created=False, actor=actor)
+    return listing
+
+
+@transaction.atomic
+def listing_withdraw(*, actor: Any, listing: Listing, origin: str = "") -> Listing:
+    """Withdraw a listing: it stays on record but no member sees it any more."""
+    if not is_operator(actor) and not can_edit_listing(actor=actor, listing=listing):
+        raise PermissionDenied(_("You may not withdraw this listing."))
+    if listing.status == ListingStatus.WITHDRAWN:
+        return listing
+    before = listing_state(listing)
+    listing.status = ListingStatus.WITHDRAWN
+    listing.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=listing,
+        changes=diff(before, listing_state(listing)),
+        network_ids=[listing.network_id],
+        origin=origin,
+    )
+    _announce(listing, created=False, actor=actor)
+    return listing
+
+
+@transaction.atomic
+def listing_verify(*, actor: Any, listing: Listing, origin: str = "") -> Listing:
+    """Record that a facilitator checked an offer's data against its analysis certificate."""
+    if not is_operator(actor) and not can_verify_listing(actor=actor, listing=listing):
+        raise PermissionDenied(_("Only the facilitators of the network verify listings."))
+    if listing.side != Side.OFFER:
+        raise ApplicationError(
+            _("Only offers are verified: a demand has no analysis to check."),
+            code=ErrorCode.ONLY_OFFERS_VERIFIED,
+        )
+    if not listing.attachments.filter(kind=AttachmentKind.ANALYSIS_CERTIFICATE).exists():
+        raise ApplicationError(
+            _("Attach an analysis certificate before the listing is verified."),
+            code=ErrorCode.CERTIFICATE_REQUIRED,
+        )
+    before = listing_state(listing)
+    listing.verified_at = timezone.now()
+    listing.verified_by = actor if not is_operator(actor) else None
+    listing.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=listing,
+        changes=diff(before, listing_state(listing)),
+        network_ids=[listing.network_id],
+        origin=origin,
+    )
+    _announce(listing, created=False, actor=actor)
+    return listing
+
+
+@transaction.atomic
+def listings_expire(*, actor: Any = None, today: dt.date | None = None, origin: str = "") -> int:
+    """Mark active listings whose end date has passed as expired; return how many."""
+    if not is_operator(actor):
+        raise PermissionDenied(_("Only the operator expires listings."))
+    day = today or timezone.localdate()
+    due = Listing.objects.filter(status=ListingStatus.ACTIVE, available_until__lt=day)
+    count = 0
+    for listing in due.prefetch_related("grades", "elements"):
+        before = listing_state(listing)
+        listing.status = ListingStatus.EXPIRED
+        listing.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=listing,
+            changes=diff(before, listing_state(listing)),
+            network_ids=[listing.network_id],
+            origin=origin,
+        )
+        count += 1
+    return count
