@@ -62,6 +62,10 @@ class Specification:
         Limits on sums of elements.
     others_each, others_total : MassFraction or None
         Limits on each / all elements the specification does not name.
+    closed : bool
+        Whether an element the specification does not name is foreign to it (grades and
+        alloys: above ``UNLISTED_THRESHOLD``); ``False`` for a buyer's limits, which only
+        constrain the elements they name.
     """
 
     code: str
@@ -70,6 +74,7 @@ class Specification:
     sum_limits: tuple[SumLimit, ...] = ()
     others_each: MassFraction | None = None
     others_total: MassFraction | None = None
+    closed: bool = True
 
     @property
     def named_elements(self) -> frozenset[str]:
@@ -222,7 +227,7 @@ def _check_others(composition: Composition, spec: Specification) -> list[Element
                     status,
                 )
             )
-        elif value.low > UNLISTED_THRESHOLD:
+        elif spec.closed and value.low > UNLISTED_THRESHOLD:
             lines.append(
                 ElementCheck(
                     element,

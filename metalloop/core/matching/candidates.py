@@ -1,0 +1,290 @@
+"""The candidate search: which source may supply which sink, and on what terms.
+
+Candidates are found sparsely. Blocking by material and grade keeps apart what can never
+match; within a block, a k-d tree over the sites finds the pairs within the farthest
+distance any sink of the block accepts. The remaining rules (owner, distance, permits,
+form, transport mode, time windows, lot size, chemistry) are array filters over those pairs.
+Every pair the rules admit is kept, so the allocation over the candidates is the allocation
+over all pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+from metalloop.core.geo import EARTH_RADIUS_KM
+from metalloop.core.impact.method import ImpactMethod
+from metalloop.core.matching.chemistry import (
+    DemandLimits,
+    OfferChemistry,
+    screen,
+)
+from metalloop.core.matching.listings import LegalStatus
+from metalloop.core.matching.tables import (
+    FORMS,
+    MODES,
+    SinkKind,
+    Sinks,
+    SourceKind,
+    Sources,
+    amount_between,
+)
+
+WASTE = tuple(LegalStatus).index(LegalStatus.WASTE)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Admissible source–sink pairs, one entry per pair.
+
+    ``great_circle_km`` [km], ``mode`` index into ``MODES``, ``capacity`` what can pass in the
+    common window [t], ``verdict``/``dilution`` the chemistry screen, ``lot_short`` whether
+    the pair falls short of the sink's minimum lot (kept only for pooling).
+    """
+
+    source: NDArray[np.intp]
+    sink: NDArray[np.intp]
+    great_circle_km: NDArray[np.float64]
+    mode: NDArray[np.int8]
+    capacity: NDArray[np.float64]
+    verdict: NDArray[np.int8]
+    dilution: NDArray[np.float64]
+    lot_short: NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def take(self, rows: NDArray[np.intp] | NDArray[np.bool_]) -> Pairs:
+        return Pairs(*(getattr(self, f.name)[rows] for f in fields(self)))
+
+
+def empty_pairs() -> Pairs:
+    return Pairs(
+        np.zeros(0, np.intp),
+        np.zeros(0, np.intp),
+        np.zeros(0),
+        np.zeros(0, np.int8),
+        np.zeros(0),
+        np.zeros(0, np.int8),
+        np.zeros(0),
+        np.zeros(0, bool),
+    )
+
+
+def concat_pairs(parts: Sequence[Pairs]) -> Pairs:
+    if not parts:
+        return empty_pairs()
+    return Pairs(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Pairs)))
+
+
+def source_keys(
+    sources: Sources, ancestors: Mapping[str, Sequence[str]], rows: Iterable[int]
+) -> dict[tuple[str, str], list[int]]:
+    """Blocks of sources: by their material and every ancestor, and by each grade."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in rows:
+        material = sources.material[row]
+        for code in (material, *ancestors.get(material, ())):
+            blocks["m", code].append(row)
+        for grade in sources.grades[row]:
+            blocks["g", grade].append(row)
+    return blocks
+
+
+def sink_keys(sinks: Sinks) -> dict[tuple[str, str], list[int]]:
+    """Blocks of sinks: by the grades they list, else by the materials they accept."""
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in range(len(sinks)):
+        if sinks.grades[row]:
+            for grade in sinks.grades[row]:
+                blocks["g", grade].append(row)
+        else:
+            for material in sinks.materials[row]:
+                blocks["m", material].append(row)
+    return blocks
+
+
+def chord(km: float) -> float:
+    """Chord length on the unit sphere for a great-circle distance [km]."""
+    return float(2.0 * np.sin(min(km / EARTH_RADIUS_KM, np.pi) / 2.0))
+
+
+def great_circle(chords: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Great-circle distance [km] from chord lengths on the unit sphere."""
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chords / 2.0, 0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """What the search needs beyond the tables: the taxonomy and the impact method (detour
+    factor and the freight factors that rank transport modes), and the period [d]."""
+
+    ancestors: Mapping[str, Sequence[str]]
+    method: ImpactMethod
+    period_start: int
+    period_end: int
+
+
+def spatial_pairs(
+    sources: Sources,
+    sinks: Sinks,
+    source_rows: Sequence[int],
+    sink_rows: Sequence[int],
+    detour: float,
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """Pairs of one block within the farthest distance its sinks accept."""
+    src = np.asarray(source_rows, dtype=np.intp)
+    snk = np.asarray(sink_rows, dtype=np.intp)
+    radius = chord(float(sinks.max_km[snk].max()) / detour)
+    if len(src) * len(snk) <= 4096:
+        diff = sources.xyz[src][:, None, :] - sinks.xyz[snk][None, :, :]
+        dist = np.sqrt((diff**2).sum(axis=2))
+        i, j = np.nonzero(dist <= radius)
+        return src[i], snk[j], great_circle(dist[i, j])
+    found = cKDTree(sources.xyz[src]).sparse_distance_matrix(
+        cKDTree(sinks.xyz[snk]), radius, output_type="ndarray"
+    )
+    return src[found["i"]], snk[found["j"]], great_circle(found["v"])
+
+
+def find_pairs(
+    sources: Sources,
+    sinks: Sinks,
+    context: SearchContext,
+    chemistry: tuple[OfferChemistry, DemandLimits],
+    source_rows: Iterable[int] | None = None,
+) -> Pairs:
+    """Every admissible pair of the given sources (all by default) with any sink."""
+    rows = range(len(sources)) if source_rows is None else source_rows
+    by_source = source_keys(sources, context.ancestors, rows)
+    by_sink = sink_keys(sinks)
+    found_src, found_snk, found_km = [], [], []
+    for key, src_rows in by_source.items():
+        snk_rows = by_sink.get(key)
+        if not snk_rows:
+            continue
+        s, t, km = spatial_pairs(sources, sinks, src_rows, snk_rows, context.method.detour.value)
+        found_src.append(s)
+        found_snk.append(t)
+        found_km.append(km)
+    if not found_src:
+        return empty_pairs()
+    src = np.concatenate(found_src)
+    snk = np.concatenate(found_snk)
+    km = np.concatenate(found_km)
+    src, snk, km = _unique_pairs(src, snk, km, len(sinks))
+    return admissible(sources, sinks, context, chemistry, src, snk, km)
+
+
+def _unique_pairs(
+    src: NDArray[np.intp], snk: NDArray[np.intp], km: NDArray[np.float64], sink_count: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    key = src.astype(np.int64) * max(sink_count, 1) + snk
+    _, first = np.unique(key, return_index=True)
+    return src[first], snk[first], km[first]
+
+
+def admissible(
+    sources: Sources,
+    sinks: Sinks,
+    context: SearchContext,
+    chemistry: tuple[OfferChemistry, DemandLimits],
+    src: NDArray[np.intp],
+    snk: NDArray[np.intp],
+    km: NDArray[np.float64],
+) -> Pairs:
+    """Apply every rule to the pairs found and work out their terms."""
+    keep = _structural(sources, sinks, src, snk)
+    keep &= km * context.method.detour.value <= sinks.max_km[snk] + 1e-9
+    keep &= _permitted(sources, sinks, src, snk)
+    keep &= _form_accepted(sources, sinks, src, snk)
+    common = sources.modes[src] & sinks.modes[snk]
+    keep &= common != 0
+    src, snk, km, common = src[keep], snk[keep], km[keep], common[keep]
+    start = np.maximum(
+        np.maximum(sources.window.start[src], sinks.window.start[snk]), context.period_start
+    )
+    end = np.minimum(np.minimum(sources.window.end[src], sinks.window.end[snk]), context.period_end)
+    capacity = np.minimum(
+        amount_between(sources.window, src, start, end),
+        amount_between(sinks.window, snk, start, end),
+    )
+    capacity = np.minimum(capacity, np.minimum(sources.supply[src], sinks.capacity[snk]))
+    keep = capacity > 1e-9
+    src, snk, km, common, capacity = src[keep], snk[keep], km[keep], common[keep], capacity[keep]
+    checked = screen(chemistry[0], chemistry[1], src, snk)
+    keep = checked.admissible
+    return Pairs(
+        source=src[keep],
+        sink=snk[keep],
+        great_circle_km=km[keep],
+        mode=_cheapest_mode(common[keep], context.method),
+        capacity=capacity[keep],
+        verdict=checked.verdicts[keep],
+        dilution=checked.dilution[keep],
+        lot_short=capacity[keep] < sinks.min_lot[snk[keep]] - 1e-9,
+    )
+
+
+def _structural(
+    sources: Sources, sinks: Sinks, src: NDArray[np.intp], snk: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    """Not with oneself; a processor's output and a pool go to demands only."""
+    ok = sources.owner[src] != sinks.owner[snk]
+    ok &= (sources.kind[src] == SourceKind.OFFER) | (sinks.kind[snk] == SinkKind.DEMAND)
+    return np.asarray(ok, dtype=bool)
+
+
+def _permitted(
+    sources: Sources, sinks: Sinks, src: NDArray[np.intp], snk: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    """Waste only to a sink whose permits name its code."""
+    codes: dict[str, int] = {}
+    for permits in sinks.permits:
+        for code in permits:
+            codes.setdefault(code, len(codes))
+    width = len(codes) + 1
+    source_code = np.array(
+        [codes.get(c, -1) if c else -1 for c in sources.waste_code], dtype=np.int64
+    ).reshape(len(sources))
+    allowed = np.array(
+        [row * width + codes[c] for row, permits in enumerate(sinks.permits) for c in permits],
+        dtype=np.int64,
+    )
+    source_codes = source_code[src]
+    listed = (source_codes >= 0) & np.isin(snk.astype(np.int64) * width + source_codes, allowed)
+    return np.asarray((sources.legal[src] != WASTE) | listed, dtype=bool)
+
+
+def _form_accepted(
+    sources: Sources, sinks: Sinks, src: NDArray[np.intp], snk: NDArray[np.intp]
+) -> NDArray[np.bool_]:
+    """Sinks that name forms accept only those."""
+    width = len(FORMS)
+    any_form = np.array([not forms for forms in sinks.forms], dtype=bool).reshape(len(sinks))
+    wanted = np.array(
+        [row * width + FORMS.index(f) for row, forms in enumerate(sinks.forms) for f in forms],
+        dtype=np.int64,
+    )
+    form = sources.form[src].astype(np.int64)
+    named = (form >= 0) & np.isin(snk.astype(np.int64) * width + form, wanted)
+    return np.asarray(any_form[snk] | named, dtype=bool)
+
+
+def _cheapest_mode(common: NDArray[np.int64], method: ImpactMethod) -> NDArray[np.int8]:
+    """Per pair, the common transport mode with the lowest freight factor."""
+    order = sorted(
+        range(len(MODES)),
+        key=lambda m: method.freight[MODES[m]].value if MODES[m] in method.freight else np.inf,
+    )
+    chosen = np.full(len(common), -1, dtype=np.int8)
+    for m in reversed(order):
+        if MODES[m] in method.freight:
+            chosen = np.where(common & (1 << m), m, chosen).astype(np.int8)
+    return chosen

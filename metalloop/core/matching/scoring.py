@@ -1,0 +1,196 @@
+"""Gains and scores of candidate pairs.
+
+The *gain* per tonne is what the allocation maximises: net CO2 saved by default, or tonnes,
+or the score. The *score* (0–100) ranks proposals for people: it weighs the R-strategy,
+the CO2 saved per tonne, how well the quantities fit, the data quality, and the network's
+experience with similar proposals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from metalloop.core.impact.method import ImpactMethod
+from metalloop.core.matching.tables import MODES
+
+UNKNOWN_SAVING_WEIGHT = 1e-3
+"""Objective weight per tonne of a material without a sourced substitution factor
+[t CO2e/t, objective only]: such tonnes still move when nothing better competes for them, but
+no report ever counts a saving for them."""
+DISTANCE_TIE_BREAK = 1e-7
+"""Objective preference for shorter routes where the gain is otherwise equal [1/(t·km)]."""
+SCORE_WEIGHTS = {
+    "r_strategy": 0.25,
+    "co2": 0.25,
+    "quantity": 0.15,
+    "quality": 0.15,
+    "feedback": 0.2,
+}
+"""Weights of the score's parts; they add up to 1."""
+CO2_FULL_MARKS = 5.0
+"""Net saving per tonne that earns the full CO2 part of the score [t CO2e/t]."""
+
+
+class Objective(StrEnum):
+    CO2 = "co2"
+    TONNES = "tonnes"
+    SCORE = "score"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the network learnt from earlier proposals.
+
+    ``counts`` maps a similarity key to (interested or settled, declined or failed). Keys are
+    ``("receiver", receiver_owner, material)`` and ``("pair", supplier_owner,
+    receiver_owner)``.
+    """
+
+    counts: Mapping[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict)
+
+    def acceptance(self, supplier: str, receiver: str, material: str) -> float:
+        """Estimated chance of acceptance, 0.5 without experience.
+
+        Notes
+        -----
+        Laplace's rule of succession, :math:`(a + 1) / (a + d + 2)`, over the counts of both
+        keys together.
+        """
+        accepted = declined = 0
+        for key in (("receiver", receiver, material), ("pair", supplier, receiver)):
+            a, d = self.counts.get(key, (0, 0))
+            accepted += a
+            declined += d
+        return (accepted + 1) / (accepted + declined + 2)
+
+
+def r_priority(code: str) -> float:
+    """R0 refuse 1.0 … R9 recover 0.1."""
+    try:
+        number = int(code.split(":", 1)[1])
+    except (IndexError, ValueError):
+        return 0.0
+    return (10 - min(max(number, 0), 9)) / 10
+
+
+def saving_per_tonne(
+    method: ImpactMethod, material: str, r_strategy: str, ancestors: Sequence[str] = ()
+) -> tuple[float, bool]:
+    """Production emission avoided per tonne [t CO2e/t] and whether a factor is known."""
+    substitution = method.substitution_for(material, ancestors)
+    if substitution is None:
+        return 0.0, False
+    return substitution.saving_per_tonne(r_strategy), True
+
+
+def freight_per_tonne(
+    method: ImpactMethod, mode: NDArray[np.int8], great_circle_km: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Freight emission per tonne over each route [t CO2e/t]."""
+    factor = np.array([method.freight[m].value if m in method.freight else np.nan for m in MODES])
+    return factor[mode] * great_circle_km * method.detour.value
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Gains of arcs that deliver to a demand: ``net`` CO2 per tonne [t CO2e/t], ``known``
+    whether the material's substitution is sourced."""
+
+    net: NDArray[np.float64]
+    known: NDArray[np.bool_]
+    saving: NDArray[np.float64]
+    freight: NDArray[np.float64]
+
+
+def delivery(
+    method: ImpactMethod,
+    ancestors: Mapping[str, Sequence[str]],
+    materials: tuple[str, ...],
+    strategies: tuple[str, ...],
+    mode: NDArray[np.int8],
+    great_circle_km: NDArray[np.float64],
+) -> Delivery:
+    """Net CO2 per tonne for arcs delivering ``materials`` for ``strategies``."""
+    cache: dict[tuple[str, str], tuple[float, bool]] = {}
+    saving = np.empty(len(materials))
+    known = np.empty(len(materials), dtype=bool)
+    for k, key in enumerate(zip(materials, strategies, strict=True)):
+        if key not in cache:
+            cache[key] = saving_per_tonne(method, *key, ancestors.get(key[0], ()))
+        saving[k], known[k] = cache[key]
+    freight = freight_per_tonne(method, mode, great_circle_km)
+    return Delivery(saving - freight, known, saving, freight)
+
+
+def objective_gain(
+    objective: Objective,
+    result: Delivery,
+    great_circle_km: NDArray[np.float64],
+    score: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Gain per tonne on delivering arcs for the chosen objective."""
+    tie = DISTANCE_TIE_BREAK * great_circle_km
+    if objective is Objective.TONNES:
+        return 1.0 - tie
+    if objective is Objective.SCORE:
+        return score / 100.0 - tie
+    return np.where(result.known, result.net, UNKNOWN_SAVING_WEIGHT - tie)
+
+
+def scores(
+    *,
+    r_strategy: tuple[str, ...],
+    net: NDArray[np.float64],
+    known: NDArray[np.bool_],
+    offered: NDArray[np.float64],
+    wanted: NDArray[np.float64],
+    quality: NDArray[np.int8],
+    acceptance: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Score per pair, 0–100.
+
+    Notes
+    -----
+    :math:`100\\,(0.25\\,r + 0.25\\,c + 0.15\\,q + 0.15\\,d + 0.2\\,f)` with the R-strategy
+    priority :math:`r`, the net saving :math:`c` as a share of ``CO2_FULL_MARKS`` (0 when no
+    factor is known), the quantity fit :math:`q = \\min(S, D) / \\max(S, D)`, the offer's
+    data quality level :math:`d` / 4 and the acceptance estimate :math:`f`.
+    """
+    parts = score_parts(
+        r_strategy=r_strategy,
+        net=net,
+        known=known,
+        offered=offered,
+        wanted=wanted,
+        quality=quality,
+        acceptance=acceptance,
+    )
+    total = sum(SCORE_WEIGHTS[name] * value for name, value in parts.items())
+    return np.asarray(100.0 * total, dtype=float)
+
+
+def score_parts(
+    *,
+    r_strategy: tuple[str, ...],
+    net: NDArray[np.float64],
+    known: NDArray[np.bool_],
+    offered: NDArray[np.float64],
+    wanted: NDArray[np.float64],
+    quality: NDArray[np.int8],
+    acceptance: NDArray[np.float64],
+) -> dict[str, NDArray[np.float64]]:
+    """The score's parts, each 0–1, by name (see :func:`scores`)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fit = np.minimum(offered, wanted) / np.maximum(offered, wanted)
+    return {
+        "r_strategy": np.array([r_priority(code) for code in r_strategy], dtype=float),
+        "co2": np.where(known, np.clip(net / CO2_FULL_MARKS, 0.0, 1.0), 0.0),
+        "quantity": np.nan_to_num(fit),
+        "quality": quality.astype(float) / 4.0,
+        "feedback": acceptance,
+    }
