@@ -262,8 +262,8 @@ class Processor:
     """A sorting, briquetting, shredding, refining or remanufacturing step between two partners.
 
     Its input side behaves like a demand (materials, grades, forms, permits, distance), its
-    output side like an offer at the processor's site. ``capacity`` bounds the input over the
-    run's horizon [t].
+    output side like an offer at the processor's site. The flow of ``inputs`` is the
+    capacity: what the processor can take in [t], once or per interval.
     """
 
     key: str
@@ -271,11 +271,6 @@ class Processor:
     process: str
     inputs: Demand
     output: ProcessorOutput
-    capacity: Mass
-
-    def __post_init__(self) -> None:
-        if self.capacity.tonnes <= 0:
-            raise MatchingInputError(f"processor {self.key}: capacity must be above zero")
 
 
 def _check_common(key: str, modes: frozenset[TransportMode], data_quality: int) -> None:

@@ -1,0 +1,48 @@
+"""The impact method file resolves against the knowledge base, with units converted."""
+
+from __future__ import annotations
+
+import pytest
+
+from metalloop.reference.impact import build_impact_method, load_impact_method
+from metalloop.reference.materials import DataError, load_knowledge_base
+
+
+def test_every_factor_of_the_method_is_a_knowledge_base_entry() -> None:
+    method = load_impact_method()
+    kb = load_knowledge_base()
+    for substitution in method.substitutions.values():
+        for factor in (substitution.primary, substitution.secondary):
+            assert kb.get(factor.code).value == pytest.approx(factor.value)  # type: ignore[attr-defined]
+    assert method.freight["road"].value == pytest.approx(112e-6)  # 112 g/tkm in t/(t·km)
+    assert set(method.freight) == {"road", "rail", "inland_waterway", "sea"}
+
+
+def test_subfamilies_use_their_nearest_ancestors_substitution() -> None:
+    method = load_impact_method()
+    assert (
+        method.substitution_for("MAT:steel-stainless-austenitic").material == "MAT:steel-stainless"
+    )  # type: ignore[union-attr]
+    assert method.substitution_for("MAT:steel-tool").material == "MAT:iron-steel"  # type: ignore[union-attr]
+    assert method.substitution_for("MAT:zinc") is None
+
+
+def test_an_unknown_or_misfit_factor_is_reported() -> None:
+    document = {
+        "substitutions": [
+            {
+                "material": "MAT:nothing",
+                "primary": "EF:nope",
+                "secondary": "EF:freight-truck-de-2018",
+            }
+        ],
+        "freight": {"road": "EF:steel-bf-bof-world-2021"},
+        "detour": {"value": 1.3, "confidence": "secondary", "confirmed": True},
+        "deadweight": 0.0,
+        "attribution": 1.0,
+    }
+    with pytest.raises(DataError) as raised:
+        build_impact_method(document, load_knowledge_base())
+    problems = "\n".join(raised.value.problems)
+    assert "MAT:nothing" in problems and "EF:nope" in problems
+    assert "EF:freight-truck-de-2018" in problems and "EF:steel-bf-bof-world-2021" in problems
