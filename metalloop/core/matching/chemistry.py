@@ -168,7 +168,7 @@ def _screen_chunk(
     lo, hi = offers.low[o], offers.high[o]
     lim_lo, lim_hi = demands.low[d], demands.high[d]
     present = ~np.isnan(lo)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         missing = ~present & (np.nan_to_num(lim_lo) > 0)
         too_low = present & (lo - lim_lo < -TOLERANCE)
         too_high = present & (lim_hi - hi < -TOLERANCE)

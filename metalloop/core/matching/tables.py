@@ -286,3 +286,30 @@ def _legal(status: LegalStatus) -> int:
 
 def _form(form: Form | None) -> int:
     return -1 if form is None else FORMS.index(form)
+
+
+def source_rows(sources: Sources, rows: NDArray[np.intp]) -> Sources:
+    """The sources at ``rows``, in that order."""
+    picked = rows.tolist()
+    return Sources(
+        kind=sources.kind[rows],
+        origin=sources.origin[rows],
+        owner=sources.owner[rows],
+        material=tuple(sources.material[r] for r in picked),
+        grades=tuple(sources.grades[r] for r in picked),
+        legal=sources.legal[rows],
+        waste_code=tuple(sources.waste_code[r] for r in picked),
+        form=sources.form[rows],
+        xyz=sources.xyz[rows],
+        window=Window(
+            sources.window.start[rows],
+            sources.window.end[rows],
+            sources.window.interval[rows],
+            sources.window.amount[rows],
+        ),
+        supply=sources.supply[rows],
+        modes=sources.modes[rows],
+        quality=sources.quality[rows],
+        reuse=sources.reuse[rows],
+        compositions=tuple(sources.compositions[r] for r in picked),
+    )

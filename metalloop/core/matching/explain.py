@@ -1,0 +1,353 @@
+"""Explanations a person can check: why a proposal was made, and how its CO2 was computed.
+
+An explanation lists each rule with its outcome and the figures it compared, the chemistry
+per element (the exact specification check), the route, the tonnes, and the CO2 account
+with the codes and values of every factor. It is plain data (``as_dict``) so that the
+matching app can store it with the proposal and render it in either language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from metalloop.core.impact.method import ImpactMethod
+from metalloop.core.matching.engine import Proposal, ProposalKind
+from metalloop.core.matching.listings import Demand, LegalStatus, Offer, Processor, TimeWindow
+from metalloop.core.matching.scoring import SCORE_WEIGHTS
+from metalloop.core.materials.composition import Composition
+from metalloop.core.materials.specification import Specification, check
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """One rule: its name, whether it passed, and the figures it compared."""
+
+    rule: str
+    passed: bool
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ElementLine:
+    """One line of the chemistry check [wt-%]."""
+
+    subject: str
+    limit: str
+    value: str | None
+    headroom_pct: float | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class LegExplanation:
+    """A transport leg: from which offer (or the processor/pool) and how [km, t]."""
+
+    origin: str
+    tonnes: float
+    great_circle_km: float
+    road_km: float
+    mode: str
+    freight_factor: str
+    freight_t: float
+
+
+@dataclass(frozen=True, slots=True)
+class Co2Account:
+    """How the proposal's CO2 figure came about [t CO2e, t CO2e/t]."""
+
+    known: bool
+    material: str
+    r_strategy: str
+    primary_factor: str | None
+    primary_value: float | None
+    secondary_factor: str | None
+    secondary_value: float | None
+    saving_per_tonne: float | None
+    production_saved: float | None
+    freight: float
+    net: float | None
+    unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class Explanation:
+    kind: str
+    rules: tuple[RuleOutcome, ...]
+    chemistry_verdict: str
+    chemistry: tuple[ElementLine, ...]
+    legs: tuple[LegExplanation, ...]
+    tonnes: float
+    co2: Co2Account
+    score: float
+    score_parts: Mapping[str, float]
+    score_weights: Mapping[str, float]
+    detour: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def explain(
+    proposal: Proposal,
+    *,
+    offers: Mapping[str, Offer],
+    demands: Mapping[str, Demand],
+    processors: Mapping[str, Processor],
+    method: ImpactMethod,
+    ancestors: Mapping[str, Sequence[str]],
+    period: TimeWindow,
+) -> Explanation:
+    """Explain ``proposal`` from the listings it names."""
+    demand = demands[proposal.demand]
+    suppliers = [offers[c.offer] for c in proposal.inputs]
+    processor = processors[proposal.processor] if proposal.processor else None
+    delivered = _delivered_profile(suppliers, processor)
+    rules = (
+        *_rules(delivered, demand, proposal, method, ancestors, period),
+        *(_processor_rules(suppliers, processor) if processor else ()),
+    )
+    composition = _composition(suppliers) if processor is None else None
+    lines, verdict = _chemistry(composition, demand.limits)
+    legs = _legs(proposal, method)
+    return Explanation(
+        kind=str(proposal.kind),
+        rules=tuple(rules),
+        chemistry_verdict=verdict if demand.limits else "no_limits",
+        chemistry=lines,
+        legs=legs,
+        tonnes=proposal.tonnes,
+        co2=_co2(proposal, delivered.material, demand, method, ancestors, legs),
+        score=proposal.score,
+        score_parts=dict(proposal.score_parts),
+        score_weights=dict(SCORE_WEIGHTS),
+        detour=method.detour.value,
+    )
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What arrives at the demand: material, grades, legal status, form, waste code."""
+
+    material: str
+    grades: frozenset[str]
+    legal_status: LegalStatus
+    waste_code: str | None
+    form: str | None
+    window: TimeWindow
+
+
+def _delivered_profile(suppliers: list[Offer], processor: Processor | None) -> _Profile:
+    if processor is not None:
+        out = processor.output
+        return _Profile(
+            out.material,
+            out.grades,
+            out.legal_status,
+            out.waste_code,
+            str(out.form) if out.form else None,
+            processor.inputs.flow.window,
+        )
+    first = suppliers[0]
+    start = min(o.flow.window.start for o in suppliers)
+    ends = [o.flow.window.end for o in suppliers]
+    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    return _Profile(
+        first.material,
+        first.grades,
+        first.legal_status,
+        first.waste_code,
+        str(first.form) if first.form else None,
+        TimeWindow(start, end),
+    )
+
+
+def _rules(
+    delivered: _Profile,
+    demand: Demand,
+    proposal: Proposal,
+    method: ImpactMethod,
+    ancestors: Mapping[str, Sequence[str]],
+    period: TimeWindow,
+) -> list[RuleOutcome]:
+    lineage = {delivered.material, *ancestors.get(delivered.material, ())}
+    grades = delivered.grades & demand.grades
+    common = delivered.window.overlap(demand.flow.window)
+    road_km = method.road_km(proposal.great_circle_km)
+    waste = delivered.legal_status is LegalStatus.WASTE
+    return [
+        RuleOutcome(
+            "material",
+            bool(lineage & demand.materials) or bool(grades),
+            {"offered": delivered.material, "accepted": sorted(demand.materials)},
+        ),
+        RuleOutcome(
+            "grade",
+            not demand.grades or bool(grades),
+            {
+                "offered": sorted(delivered.grades),
+                "accepted": sorted(demand.grades),
+                "matched": sorted(grades),
+            },
+        ),
+        RuleOutcome(
+            "legal_status",
+            not waste or delivered.waste_code in demand.permitted_waste_codes,
+            {
+                "status": str(delivered.legal_status),
+                "waste_code": delivered.waste_code,
+                "permitted": waste and delivered.waste_code in demand.permitted_waste_codes,
+            },
+        ),
+        RuleOutcome(
+            "form",
+            not demand.forms or delivered.form in {str(f) for f in demand.forms},
+            {"offered": delivered.form, "accepted": sorted(str(f) for f in demand.forms)},
+        ),
+        RuleOutcome(
+            "time_window",
+            common is not None,
+            {
+                "from": str(common.start) if common else None,
+                "until": str(common.end) if common and common.end else None,
+                "horizon_until": str(period.end) if period.end else None,
+            },
+        ),
+        RuleOutcome(
+            "quantity",
+            proposal.tonnes >= demand.min_lot.tonnes - 1e-6,
+            {
+                "delivered_t": proposal.tonnes,
+                "wanted_t": demand.flow.within(period).tonnes,
+                "min_lot_t": demand.min_lot.tonnes,
+                "min_quantity_t": demand.min_quantity.tonnes,
+            },
+        ),
+        RuleOutcome(
+            "distance",
+            road_km <= demand.max_distance_km + 1e-9,
+            {
+                "road_km": road_km,
+                "great_circle_km": proposal.great_circle_km,
+                "max_km": demand.max_distance_km,
+            },
+        ),
+        RuleOutcome("transport", bool(proposal.mode), {"mode": proposal.mode}),
+    ]
+
+
+def _processor_rules(suppliers: list[Offer], processor: Processor | None) -> list[RuleOutcome]:
+    assert processor is not None
+    return [
+        RuleOutcome(
+            "processor",
+            True,
+            {
+                "process": processor.process,
+                "yield": processor.output.yield_share,
+                "inputs": [o.material for o in suppliers],
+                "output": processor.output.material,
+            },
+        )
+    ]
+
+
+def _composition(suppliers: list[Offer]) -> Composition | None:
+    """The analysis of a single supplier, or ``None`` when several share the delivery (their
+    envelope was screened; the members' own analyses are shown on their listings)."""
+    return suppliers[0].composition if len(suppliers) == 1 else None
+
+
+def _chemistry(
+    composition: Composition | None, limits: Specification | None
+) -> tuple[tuple[ElementLine, ...], str]:
+    if limits is None or not limits.limits:
+        return (), "no_limits"
+    if composition is None:
+        return (), "not_analysed"
+    result = check(composition, limits)
+    lines = tuple(
+        ElementLine(
+            line.subject,
+            line.limit,
+            str(line.value) if line.value else None,
+            line.headroom.percent if line.headroom is not None else None,
+            str(line.status),
+        )
+        for line in result.lines
+    )
+    return lines, str(result.verdict)
+
+
+def _legs(proposal: Proposal, method: ImpactMethod) -> tuple[LegExplanation, ...]:
+    legs: list[LegExplanation] = []
+    if proposal.kind is not ProposalKind.DIRECT:
+        legs.extend(
+            _leg(c.offer, c.tonnes, c.great_circle_km, c.mode, method) for c in proposal.inputs
+        )
+    origin = proposal.processor or ("pool" if proposal.kind is ProposalKind.AGGREGATION else "")
+    origin = origin or proposal.inputs[0].offer
+    legs.append(_leg(origin, proposal.tonnes, proposal.great_circle_km, proposal.mode, method))
+    return tuple(legs)
+
+
+def _leg(origin: str, tonnes: float, km: float, mode: str, method: ImpactMethod) -> LegExplanation:
+    factor = method.freight[mode]
+    return LegExplanation(
+        origin,
+        tonnes,
+        km,
+        method.road_km(km),
+        mode,
+        factor.code,
+        tonnes * method.freight_per_tonne(mode, km),
+    )
+
+
+def _co2(
+    proposal: Proposal,
+    material: str,
+    demand: Demand,
+    method: ImpactMethod,
+    ancestors: Mapping[str, Sequence[str]],
+    legs: tuple[LegExplanation, ...],
+) -> Co2Account:
+    substitution = method.substitution_for(material, ancestors.get(material, ()))
+    freight = sum(leg.freight_t for leg in legs)
+    if substitution is None:
+        return Co2Account(
+            False,
+            material,
+            demand.r_strategy,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            freight,
+            None,
+            False,
+        )
+    saving = substitution.saving_per_tonne(demand.r_strategy)
+    production = saving * proposal.tonnes
+    factors = [
+        substitution.primary,
+        substitution.secondary,
+        *(method.freight[leg.mode] for leg in legs),
+    ]
+    return Co2Account(
+        True,
+        material,
+        demand.r_strategy,
+        substitution.primary.code,
+        substitution.primary.value,
+        substitution.secondary.code,
+        substitution.secondary.value,
+        saving,
+        production,
+        freight,
+        production - freight,
+        any(not f.confirmed or f.confidence == "estimate" for f in factors),
+    )
