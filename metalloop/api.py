@@ -9,6 +9,7 @@ from ninja import NinjaAPI, Schema
 from metalloop.accounts.api import router as accounts_router
 from metalloop.common.problems import install_problem_handlers
 from metalloop.exchange.api import router as exchange_router
+from metalloop.matching.api import router as matching_router
 from metalloop.materials.api import router as materials_router
 from metalloop.network.api import router as network_router
 
@@ -28,6 +29,7 @@ install_problem_handlers(api)
 api.add_router("/", network_router)
 api.add_router("/", accounts_router)
 api.add_router("/", materials_router)
+api.add_router("/", matching_router)
 api.add_router("/", exchange_router)
 
 

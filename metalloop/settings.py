@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "metalloop.network",
     "metalloop.materials",
     "metalloop.exchange",
+    "metalloop.matching",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("account/", include("metalloop.accounts.urls")),
     path("reference/", include("metalloop.materials.urls")),
     path("exchange/", include("metalloop.exchange.urls")),
+    path("matching/", include("metalloop.matching.urls")),
     path("", include("metalloop.network.urls")),
 ]

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from metalloop.accounts import tokens
-from metalloop.accounts.models import ApiToken, LoginAttempt, Organisation, User
+from metalloop.accounts.models import ApiToken, LoginAttempt, Notification, Organisation, User
 from metalloop.accounts.permissions import is_authenticated
 
 
@@ -72,3 +72,10 @@ def user_by_email(*, email: str) -> User | None:
 def organisation_by_slug(*, slug: str) -> Organisation | None:
     """The organisation with this short name (for the operator, who sees all), or ``None``."""
     return Organisation.objects.filter(slug=slug.strip()).first()
+
+
+def notification_list(*, actor: Any) -> QuerySet[Notification]:
+    """The actor's own notifications, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=actor)

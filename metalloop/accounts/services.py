@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from metalloop.accounts import tokens
 from metalloop.accounts.errors import ErrorCode
-from metalloop.accounts.models import ApiToken, LoginAttempt, Organisation, Role, User
+from metalloop.accounts.models import (
+    ApiToken,
+    LoginAttempt,
+    Notification,
+    Organisation,
+    Role,
+    User,
+)
 from metalloop.accounts.permissions import can_create_user, can_manage_token, is_authenticated
 from metalloop.common.audit import audit_record
 from metalloop.common.models import AuditAction
@@ -114,3 +124,43 @@ def password_set_record(*, user: User, origin: str = "") -> None:
         changes={"password": ["***", "***"]},
         origin=origin,
     )
+
+
+Compose = Callable[[User], tuple[str, str]]
+"""Writes a notification's title and body for one recipient (called in their language)."""
+
+
+@transaction.atomic
+def notification_send(
+    *, users: Iterable[User], kind: str, compose: Compose, url: str = "", email: bool = True
+) -> list[Notification]:
+    """Notify users in the platform and, after commit, by e-mail in their own language."""
+    created = []
+    for user in {u.pk: u for u in users if u.is_active}.values():
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            title, body = compose(user)
+        created.append(
+            Notification.objects.create(
+                user=user, kind=kind, title=title[:200], body=body, url=url, emailed=email
+            )
+        )
+    if email and created:
+        transaction.on_commit(lambda: _mail_notifications(created))
+    return created
+
+
+def _mail_notifications(notifications: list[Notification]) -> None:
+    base = settings.PUBLIC_BASE_URL
+    for note in notifications:
+        link = f"\n\n{base}{note.url}" if note.url else ""
+        send_mail(note.title, note.body + link, None, [note.user.email], fail_silently=False)
+
+
+def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one of the actor's own notifications as read."""
+    if notification.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("This is not your notification."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,0 +1,14 @@
+"""Error codes of the matching app (the ``code`` of ValidationError and ApplicationError)."""
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_FACILITATOR = "not_facilitator"
+    RUN_FAILED = "run_failed"
+    RUN_BUSY = "run_busy"
+    NOT_A_PARTY = "not_a_party"
+    WRONG_STATE = "wrong_state"
+    REASON_REQUIRED = "reason_required"
+    OUTCOME_INVALID = "outcome_invalid"
+    FILTER_INVALID = "filter_invalid"

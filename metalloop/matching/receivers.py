@@ -1,0 +1,43 @@
+"""How the matching app hooks into the exchange: consent reveals owners, new listings reach
+saved searches, and a listing's page shows its proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metalloop.exchange.models import Listing, ListingStatus
+from metalloop.exchange.panels import register_listing_panel
+from metalloop.exchange.permissions import register_consent_checker
+from metalloop.exchange.signals import listing_changed
+
+
+def on_listing_changed(sender: Any, listing: Listing, created: bool, **kwargs: Any) -> None:
+    """New active listings are matched against the saved searches of their network."""
+    if not created or listing.status != ListingStatus.ACTIVE:
+        return
+    from metalloop.matching.services import saved_searches_notify
+
+    saved_searches_notify(listing=listing)
+
+
+def listing_panel(*, request: Any, listing: Listing, actor: Any) -> dict[str, Any] | None:
+    """The proposals a listing takes part in, as far as the actor may see them."""
+    from metalloop.matching.presenters import proposal_rows
+    from metalloop.matching.selectors import proposals_of_listing
+
+    proposals = list(proposals_of_listing(actor=actor, listing=listing)[:20])
+    if not proposals:
+        return None
+    return {
+        "template": "matching/_listing_panel.html",
+        "proposal_rows": proposal_rows(actor=actor, proposals=proposals),
+    }
+
+
+def connect() -> None:
+    from metalloop.matching.permissions import consented_listing_ids, consented_processor_ids
+
+    register_consent_checker(consented_listing_ids, kind="listing")
+    register_consent_checker(consented_processor_ids, kind="processor")
+    register_listing_panel(listing_panel)
+    listing_changed.connect(on_listing_changed, dispatch_uid="matching_saved_searches")

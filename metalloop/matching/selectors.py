@@ -1,0 +1,242 @@
+"""Reads of the matching app, scoped to the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from metalloop.accounts.models import User
+from metalloop.exchange.models import Listing, ListingStatus, Processor, ProcessorStatus
+from metalloop.matching.models import (
+    MatchingRun,
+    NetworkMatching,
+    Outcome,
+    Proposal,
+    ProposalParty,
+    ProposalStatus,
+    SavedSearch,
+)
+from metalloop.matching.permissions import can_run_matching, proposals_visible_q
+from metalloop.network.models import Network
+from metalloop.network.permissions import managed_network_ids
+
+
+def matching_settings(network: Network) -> NetworkMatching:
+    """The network's matching settings (the defaults until a facilitator changes them)."""
+    found = NetworkMatching.objects.filter(network=network).first()
+    return found or NetworkMatching(network=network)
+
+
+def run_list(*, actor: Any, network: Network | None = None) -> QuerySet[MatchingRun]:
+    """Runs of the networks the actor facilitates."""
+    runs = MatchingRun.objects.select_related("network", "started_by")
+    if not getattr(actor, "is_authenticated", False):
+        return runs.none()
+    if getattr(actor, "role", "") != "admin":
+        runs = runs.filter(network_id__in=managed_network_ids(actor))
+    return runs.filter(network=network) if network else runs
+
+
+def run_get(*, actor: Any, run_id: int) -> MatchingRun:
+    run = run_list(actor=actor).filter(pk=run_id).first()
+    if run is None:
+        raise Http404(_("No such matching run."))
+    return run
+
+
+def _proposal_queryset() -> QuerySet[Proposal]:
+    offers = Listing.objects.select_related("organisation", "site").prefetch_related("grades")
+    return Proposal.objects.select_related(
+        "network",
+        "run",
+        "demand__organisation",
+        "demand__site",
+        "processor__organisation",
+        "processor__site",
+        "outcome",
+    ).prefetch_related(
+        Prefetch("inputs__offer", queryset=offers),
+        Prefetch("parties", queryset=ProposalParty.objects.select_related("organisation")),
+    )
+
+
+def proposal_list(
+    *, actor: Any, network: Network | None = None, status: str = "", run: MatchingRun | None = None
+) -> QuerySet[Proposal]:
+    """Proposals the actor may see, best first."""
+    proposals = _proposal_queryset().filter(proposals_visible_q(actor=actor)).distinct()
+    if network is not None:
+        proposals = proposals.filter(network=network)
+    if run is not None:
+        proposals = proposals.filter(run=run)
+    if status:
+        proposals = proposals.filter(status=status)
+    return proposals.order_by("-score", "pk")
+
+
+def proposal_get(*, actor: Any, proposal_id: int) -> Proposal:
+    proposal = proposal_list(actor=actor).filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404(_("No such proposal."))
+    return proposal
+
+
+def proposals_of_listing(*, actor: Any, listing: Listing) -> QuerySet[Proposal]:
+    """Visible proposals in which a listing takes part (as demand or as offer)."""
+    return proposal_list(actor=actor).filter(
+        pk__in=Proposal.objects.filter(demand=listing)
+        .values("pk")
+        .union(Proposal.objects.filter(inputs__offer=listing).values("pk"))
+    )
+
+
+def matching_inputs(network: Network) -> tuple[QuerySet[Listing], QuerySet[Processor]]:
+    """Everything a run matches: the network's active listings and processors (no actor:
+    the engine sees all; what people see of its results is scoped separately)."""
+    listings = (
+        Listing.objects.filter(network=network, status=ListingStatus.ACTIVE)
+        .select_related("site")
+        .prefetch_related("grades", "elements", "attachments")
+    )
+    processors = (
+        Processor.objects.filter(network=network, status=ProcessorStatus.ACTIVE)
+        .select_related("site")
+        .prefetch_related("inputs", "outputs")
+    )
+    return listings, processors
+
+
+def feedback_records(network: Network) -> tuple[QuerySet[ProposalParty], QuerySet[Outcome]]:
+    """Answers and outcomes of the network, for the scores to learn from."""
+    offers = Prefetch(
+        "proposal__inputs__offer", queryset=Listing.objects.only("material", "organisation_id")
+    )
+    parties = (
+        ProposalParty.objects.filter(proposal__network=network)
+        .select_related("proposal__demand")
+        .prefetch_related(offers)
+    )
+    outcomes = (
+        Outcome.objects.filter(proposal__network=network)
+        .select_related("proposal__demand")
+        .prefetch_related(offers)
+    )
+    return parties, outcomes
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    reason: str
+    count: int
+
+
+def acceptance_by_reason(*, actor: Any, network: Network) -> dict[str, Any]:
+    """Answers of the parties in a network: interested, declined by reason, pending."""
+    if not can_run_matching(actor=actor, network=network):
+        raise Http404(_("No such network."))
+    parties = ProposalParty.objects.filter(proposal__network=network)
+    by_response = dict(parties.values_list("response").annotate(n=Count("pk")))
+    reasons = parties.filter(response="declined").values("reason").annotate(n=Count("pk"))
+    failed = Outcome.objects.filter(proposal__network=network, result="failed")
+    failed_reasons = failed.values("reason").annotate(n=Count("pk"))
+    return {
+        "responses": by_response,
+        "declined_by_reason": {r["reason"]: r["n"] for r in reasons},
+        "failed_by_reason": {r["reason"]: r["n"] for r in failed_reasons},
+        "settled": Proposal.objects.filter(network=network, status=ProposalStatus.SETTLED).count(),
+    }
+
+
+def saved_search_list(*, actor: Any) -> QuerySet[SavedSearch]:
+    if not getattr(actor, "is_authenticated", False):
+        return SavedSearch.objects.none()
+    return SavedSearch.objects.filter(user=actor).select_related("network")
+
+
+def saved_search_get(*, actor: Any, search_id: int) -> SavedSearch:
+    found = saved_search_list(actor=actor).filter(pk=search_id).first()
+    if found is None:
+        raise Http404(_("No such saved search."))
+    return found
+
+
+def users_of(organisation_id: int) -> QuerySet[User]:
+    return User.objects.filter(organisation_id=organisation_id, is_active=True)
+
+
+def facilitators_of(network: Network) -> QuerySet[User]:
+    return network.facilitators.filter(is_active=True)
+
+
+@dataclass(frozen=True)
+class ImpactFilters:
+    """Which settled exchanges to count: a network, a period of deal dates, optionally one
+    organisation (as supplier, processor or receiver)."""
+
+    network: Network
+    since: Any = None
+    until: Any = None
+    organisation_id: int | None = None
+
+
+def deals(*, actor: Any, filters: ImpactFilters) -> QuerySet[Outcome]:
+    """Settled exchanges the actor may count: a facilitator all of the network's, a member
+    only those of its own organisation."""
+    found = Outcome.objects.filter(result="deal", proposal__network=filters.network).select_related(
+        "proposal__demand", "proposal__network"
+    )
+    if filters.since:
+        found = found.filter(settled_on__gte=filters.since)
+    if filters.until:
+        found = found.filter(settled_on__lte=filters.until)
+    organisation = filters.organisation_id
+    if not can_run_matching(actor=actor, network=filters.network):
+        organisation = getattr(actor, "organisation_id", None)
+        if organisation is None:
+            return found.none()
+    if organisation is not None:
+        found = found.filter(proposal__parties__organisation_id=organisation).distinct()
+    return found.order_by("settled_on", "pk")
+
+
+def impact_summary(*, actor: Any, filters: ImpactFilters) -> dict[str, Any]:
+    """Tonnes and CO2 of settled exchanges, in total, per month and per material; each deal
+    counted once however many parties it has."""
+    rows = list(deals(actor=actor, filters=filters))
+    months: dict[str, dict[str, float]] = {}
+    materials: dict[str, dict[str, float]] = {}
+    total = {
+        "deals": 0,
+        "tonnes": 0.0,
+        "gross": 0.0,
+        "net": 0.0,
+        "attributed": 0.0,
+        "tonnes_without_factor": 0.0,
+        "unconfirmed_deals": 0,
+    }
+    for outcome in rows:
+        impact = outcome.impact or {}
+        tonnes = float(outcome.tonnes or 0)
+        total["deals"] += 1
+        total["tonnes"] += tonnes
+        if impact.get("known"):
+            for key in ("gross", "net", "attributed"):
+                total[key] += float(impact.get(key, 0.0))
+        else:
+            total["tonnes_without_factor"] += tonnes
+        total["unconfirmed_deals"] += 1 if impact.get("unconfirmed") else 0
+        month = outcome.settled_on.strftime("%Y-%m") if outcome.settled_on else "?"
+        for bucket, key in ((months, month), (materials, impact.get("material", "?"))):
+            entry = bucket.setdefault(key, {"tonnes": 0.0, "net": 0.0})
+            entry["tonnes"] += tonnes
+            entry["net"] += float(impact.get("net", 0.0)) if impact.get("known") else 0.0
+    return {
+        "total": total,
+        "by_month": dict(sorted(months.items())),
+        "by_material": dict(sorted(materials.items(), key=lambda kv: -kv[1]["tonnes"])),
+        "deals": rows,
+    }

@@ -1,0 +1,27 @@
+"""Writes of the matching app: runs, curation and release, answers, outcomes, searches."""
+
+from metalloop.matching.services.outcomes import outcome_record
+from metalloop.matching.services.proposals import (
+    proposal_answer,
+    proposal_curate,
+    proposals_release,
+)
+from metalloop.matching.services.runs import run_start
+from metalloop.matching.services.searches import (
+    matching_settings_update,
+    saved_search_create,
+    saved_search_delete,
+    saved_searches_notify,
+)
+
+__all__ = [
+    "matching_settings_update",
+    "outcome_record",
+    "proposal_answer",
+    "proposal_curate",
+    "proposals_release",
+    "run_start",
+    "saved_search_create",
+    "saved_search_delete",
+    "saved_searches_notify",
+]

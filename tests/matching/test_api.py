@@ -1,0 +1,139 @@
+"""The matching API: authorization matrices (nothing changes on refusal), the consent
+workflow, outcomes and impact, with problem+json errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from metalloop.matching.models import MatchingRun, ProposalStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(token_for, user):
+    headers = token_for(user) if user else {}
+    return Client(headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 401),
+        ("member", 403),
+        ("other_member", 403),
+        ("facilitator", 201),
+        ("admin", 201),
+    ],
+)
+def test_who_may_start_a_run(actors, token_for, network, offer, demand, who, status):
+    client = _client(token_for, actors[who])
+    answer = client.post(
+        "/api/v1/matching/runs", {"network": network.slug}, content_type="application/json"
+    )
+    assert answer.status_code == status, answer.content
+    if status == 201:
+        body = answer.json()
+        assert body["status"] == "done" and body["summary"]["proposals"] == 1
+        assert client.get(f"/api/v1/matching/runs/{body['id']}").json()["progress"] == 1.0
+    else:
+        assert answer["Content-Type"].startswith("application/problem+json")
+        assert not MatchingRun.objects.exists()
+
+
+def test_members_see_no_proposals_before_release(token_for, member, proposal, facilitator):
+    assert _client(token_for, member).get("/api/v1/proposals").json()["count"] == 0
+    assert _client(token_for, facilitator).get("/api/v1/proposals").json()["count"] == 1
+    assert _client(token_for, member).get(f"/api/v1/proposals/{proposal.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 404), ("facilitator", 200)])  # 404: unseen
+def test_only_facilitators_curate(actors, token_for, proposal, who, status):
+    answer = _client(token_for, actors[who]).patch(
+        f"/api/v1/proposals/{proposal.pk}", {"keep": False}, content_type="application/json"
+    )
+    assert answer.status_code == status
+    proposal.refresh_from_db()
+    assert proposal.status == (ProposalStatus.DROPPED if status == 200 else ProposalStatus.PROPOSED)
+
+
+def test_release_and_the_consent_workflow_over_the_api(
+    token_for,
+    facilitator,
+    member,
+    other_member,
+    outsider,
+    run,
+    proposal,
+    organisation,
+    other_organisation,
+):
+    fac, sup, rec = (_client(token_for, u) for u in (facilitator, member, other_member))
+    released = fac.post(
+        f"/api/v1/matching/runs/{run.pk}/release", {}, content_type="application/json"
+    )
+    assert released.status_code == 200 and released.json()[0]["status"] == "released"
+    seen = sup.get(f"/api/v1/proposals/{proposal.pk}").json()
+    assert seen["demand"]["organisation"] is None and seen["identities_revealed"] is False
+    assert other_organisation.name not in str(seen)
+    assert _client(token_for, outsider).get(f"/api/v1/proposals/{proposal.pk}").status_code == 404
+    refused = rec.post(f"/api/v1/proposals/{proposal.pk}/decline", {"reason": "nonsense"},
+                       content_type="application/json")  # fmt: skip
+    assert refused.status_code == 422
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert (
+        sup.post(
+            f"/api/v1/proposals/{proposal.pk}/interest", {}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    after = rec.post(
+        f"/api/v1/proposals/{proposal.pk}/interest", {}, content_type="application/json"
+    ).json()
+    assert after["status"] == "introduced" and after["identities_revealed"] is True
+    assert after["inputs"][0]["organisation"] == organisation.name
+    outcome = sup.post(
+        f"/api/v1/proposals/{proposal.pk}/outcome",
+        {"result": "deal", "tonnes": "30", "settled_on": dt.date.today().isoformat()},
+        content_type="application/json",
+    )
+    assert outcome.status_code == 201 and outcome.json()["status"] == "settled"
+    again = sup.post(
+        f"/api/v1/proposals/{proposal.pk}/outcome",
+        {"result": "failed", "reason": "price"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    impact = fac.get(f"/api/v1/impact?network={proposal.network.slug}").json()
+    assert impact["total"]["deals"] == 1 and impact["total"]["tonnes"] == 30
+    assert impact["total"]["net"] > 0
+    mine = sup.get(f"/api/v1/impact?network={proposal.network.slug}").json()
+    assert mine["total"]["deals"] == 1
+    theirs = (
+        _client(token_for, outsider).get(f"/api/v1/impact?network={proposal.network.slug}").json()
+    )
+    assert theirs["total"]["deals"] == 0
+
+
+def test_saved_searches_over_the_api(token_for, member, network):
+    client = _client(token_for, member)
+    bad = client.post(
+        "/api/v1/saved-searches",
+        {"network": network.slug, "name": "x", "filters": {"organisation": "acme"}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    made = client.post(
+        "/api/v1/saved-searches",
+        {
+            "network": network.slug,
+            "name": "Edelstahl",
+            "filters": {"material": "MAT:steel-stainless"},
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    assert [s["name"] for s in client.get("/api/v1/saved-searches").json()] == ["Edelstahl"]
+    assert client.delete(f"/api/v1/saved-searches/{made.json()['id']}").status_code == 204
