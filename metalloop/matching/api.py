@@ -9,10 +9,11 @@ from ninja import Query, Router, Status
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
-from metalloop.exchange.selectors import network_by_slug
+from metalloop.exchange.selectors import listing_get, network_by_slug
 from metalloop.matching import presenters, selectors, services
 from metalloop.matching.adapters import impact_method
 from metalloop.matching.schemas import (
+    CandidateOut,
     CurateIn,
     DeclineIn,
     ImpactFilterIn,
@@ -184,6 +185,19 @@ def proposals_outcome(request: HttpRequest, proposal_id: int, payload: OutcomeIn
     services.outcome_record(actor=actor, proposal=proposal, **payload.dict())
     found = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
     return Status(201, presenters.proposal_view(actor=actor, proposal=found))
+
+
+@router.get(
+    "/matching/candidates/{listing_id}",
+    response={200: list[CandidateOut]} | PROBLEMS,
+    operation_id="matching_candidates",
+)
+def candidates(request: HttpRequest, listing_id: int, limit: int = 10) -> Any:
+    """The best partners for your listing at present (owners and facilitators), best first."""
+    actor = actor_of(request)
+    listing = listing_get(actor=actor, listing_id=listing_id)
+    found = selectors.listing_candidates(actor=actor, listing=listing, limit=min(max(limit, 1), 50))
+    return presenters.candidate_rows(actor=actor, candidates=found)
 
 
 @router.get("/impact", response={200: ImpactOut} | PROBLEMS, operation_id="impact_get")

@@ -208,3 +208,22 @@ def bars(series: dict[str, dict[str, float]], key: str) -> list[dict[str, Any]]:
             {"label": label, "value": value, "height": height, "x": k * 100 + 10, "y": 100 - height}
         )
     return drawn
+
+
+def candidate_rows(*, actor: Any, candidates: Iterable[Any]) -> list[dict[str, Any]]:
+    """Candidates for a listing: the other listing without its owner unless it may be shown,
+    distances rounded to 10 km."""
+    rows = []
+    for candidate in candidates:
+        side = _listing_side(actor, candidate.listing, revealed=False)
+        rows.append(
+            {
+                **side,
+                "score": round(candidate.score, 1),
+                "km": _km(candidate.great_circle_km, False),
+                "verdict": candidate.verdict,
+                "co2_per_tonne": candidate.co2_per_tonne,
+                "tonnes": float(candidate.listing.mass_t),
+            }
+        )
+    return rows

@@ -206,3 +206,11 @@ class SavedSearchOut(Schema):
     name: str
     filters: dict[str, Any]
     email: bool
+
+
+class CandidateOut(SideOut):
+    score: float
+    km: float = Field(..., description="Distance as the crow flies [km], rounded to 10 km.")
+    verdict: str
+    co2_per_tonne: float | None = Field(..., description="Net CO2 saved per tonne [t CO2e/t].")
+    tonnes: float

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import User
@@ -240,3 +241,60 @@ def impact_summary(*, actor: Any, filters: ImpactFilters) -> dict[str, Any]:
         "by_material": dict(sorted(materials.items(), key=lambda kv: -kv[1]["tonnes"])),
         "deals": rows,
     }
+
+
+@dataclass(frozen=True)
+class ListingCandidate:
+    listing: Listing
+    score: float
+    great_circle_km: float
+    verdict: str
+    co2_per_tonne: float | None
+
+
+def listing_candidates(*, actor: Any, listing: Listing, limit: int = 10) -> list[ListingCandidate]:
+    """The best partners for a listing among the listings the actor may see (for the
+    listing's owner and the facilitators), without running the allocation."""
+    from metalloop.core.matching.index import ListingIndex
+    from metalloop.core.matching.listings import horizon
+    from metalloop.exchange.permissions import can_edit_listing
+    from metalloop.exchange.selectors import ListingFilters, listing_list
+    from metalloop.matching import adapters
+
+    if not can_edit_listing(actor=actor, listing=listing):
+        return []
+    period = horizon(timezone.localdate(), matching_settings(listing.network).horizon_months)
+    assert period.end is not None
+    others = [
+        other
+        for other in listing_list(actor=actor, filters=ListingFilters(network=listing.network.slug))
+        if other.pk != listing.pk and other.side != listing.side
+    ]
+    parties, outcomes = feedback_records(listing.network)
+    feedback = adapters.feedback_of(parties, outcomes)
+    method = adapters.impact_method(matching_settings(listing.network))
+    by_key = {str(o.pk): o for o in others}
+    if listing.side == "offer":
+        index = ListingIndex(
+            [],
+            [adapters.demand_of(o, period.end) for o in others],
+            period=period,
+            method=method,
+            ancestors=adapters.ancestors(),
+            feedback=feedback,
+        )
+        found = index.demands_for(adapters.offer_of(listing, period.end), limit)
+    else:
+        index = ListingIndex(
+            [adapters.offer_of(o, period.end) for o in others],
+            [],
+            period=period,
+            method=method,
+            ancestors=adapters.ancestors(),
+            feedback=feedback,
+        )
+        found = index.offers_for(adapters.demand_of(listing, period.end), limit)
+    return [
+        ListingCandidate(by_key[c.key], c.score, c.great_circle_km, c.verdict, c.co2_per_tonne)
+        for c in found
+    ]

@@ -137,3 +137,13 @@ def test_saved_searches_over_the_api(token_for, member, network):
     assert made.status_code == 201
     assert [s["name"] for s in client.get("/api/v1/saved-searches").json()] == ["Edelstahl"]
     assert client.delete(f"/api/v1/saved-searches/{made.json()['id']}").status_code == 204
+
+
+def test_top_candidates_for_a_listing(
+    token_for, member, outsider, offer, demand, other_organisation
+):
+    found = _client(token_for, member).get(f"/api/v1/matching/candidates/{offer.pk}").json()
+    assert [c["listing_id"] for c in found] == [demand.pk]
+    assert found[0]["organisation"] is None and other_organisation.name not in str(found)
+    assert found[0]["km"] % 10 == 0
+    assert _client(token_for, outsider).get(f"/api/v1/matching/candidates/{offer.pk}").json() == []

@@ -116,3 +116,15 @@ def test_a_saved_search_tells_of_a_fitting_new_listing(
         )
     assert Notification.objects.filter(user=other_member, kind="saved_search").count() == 1
     assert client.get("/matching/notifications/").status_code == 200
+
+
+def test_the_owner_sees_the_best_candidates_without_their_owners(
+    client_for, member, outsider, offer, demand, other_organisation
+):
+    page = client_for(member).get(f"/exchange/listings/{offer.pk}/").content.decode()
+    assert demand.title in page
+    assert other_organisation.name not in page
+    assert (
+        demand.title
+        not in client_for(outsider).get(f"/exchange/listings/{offer.pk}/").content.decode()
+    )

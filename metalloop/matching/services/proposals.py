@@ -132,9 +132,10 @@ def proposal_answer(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not can_answer(actor=actor, proposal=proposal):
         organisation_id = getattr(actor, "organisation_id", None)
-        if organisation_id is not None and proposal.parties.filter(
-            organisation_id=organisation_id
-        ).exists():
+        if (
+            organisation_id is not None
+            and proposal.parties.filter(organisation_id=organisation_id).exists()
+        ):
             raise ApplicationError(
                 _("This proposal no longer takes answers."), code=ErrorCode.WRONG_STATE
             )
