@@ -7,8 +7,11 @@ reason printed.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +21,11 @@ DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/metalloop"
 os.environ.setdefault("METALLOOP_SECRET_KEY", "test-secret-key-used-by-the-test-suite-only")
 os.environ.setdefault("METALLOOP_DEBUG", "0")
 os.environ.setdefault("METALLOOP_DATABASE_URL", "sqlite:///:memory:")
+if "METALLOOP_MEDIA_DIR" not in os.environ:
+    # Uploaded files of the tests (and of the demo they load) never land in var/.
+    MEDIA_DIR = tempfile.mkdtemp(prefix="metalloop-test-media-")
+    os.environ["METALLOOP_MEDIA_DIR"] = MEDIA_DIR
+    atexit.register(shutil.rmtree, MEDIA_DIR, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

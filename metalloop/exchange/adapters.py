@@ -350,12 +350,19 @@ def resolve_place(text: str) -> Origin:
         place = gazetteer().resolve(name, postcode=postcode)
     except PlaceAmbiguous as ambiguous:
         states = ", ".join(sorted({dict(State.choices)[p.state] for p in ambiguous.candidates}))
-        raise _place_error(
+        message = (
             _(
+                "There are %(count)d places called %(place)s in %(states)s; give a larger town "
+                "nearby instead."
+            )
+            if postcode
+            else _(
                 "There are %(count)d places called %(place)s (%(states)s); add the postcode, "
                 "e.g. 47119 Duisburg."
             )
-            % {"count": len(ambiguous.candidates), "place": name, "states": states},
+        )
+        raise _place_error(
+            message % {"count": len(ambiguous.candidates), "place": name, "states": states},
             ErrorCode.PLACE_AMBIGUOUS,
         ) from ambiguous
     except (PlaceUnknown, GeoError) as unknown:

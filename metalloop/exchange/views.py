@@ -302,7 +302,10 @@ def _read_upload(upload: Any) -> Any:
 @login_required
 def listing_export(request: HttpRequest) -> HttpResponse:
     """Download the listings of a network the actor sees, as CSV or XLSX."""
-    network = selectors.network_by_slug(actor=request.user, slug=request.GET.get("network", ""))
+    try:
+        network = selectors.network_by_slug(actor=request.user, slug=request.GET.get("network", ""))
+    except ValidationError as unknown:
+        raise Http404("no such network") from unknown
     export = services.listings_export(
         actor=request.user, network=network, format=request.GET.get("format", "csv")
     )

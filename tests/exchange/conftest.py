@@ -6,11 +6,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from metalloop.exchange.services import listing_create
 from tests.factories import SiteFactory
 
 TODAY = dt.date.today()
+
+
+@pytest.fixture
+def english():
+    """Messages asserted in English, the source language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

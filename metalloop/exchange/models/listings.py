@@ -105,6 +105,7 @@ class Listing(TimestampedModel):
     transport_modes = models.JSONField(
         _("transport modes"),
         default=list,
+        error_messages={"blank": _("Choose at least one transport mode.")},
         validators=[codes.ChoiceListValidator(TransportMode.values, required=True)],
     )
     price_eur_per_t = models.DecimalField(
@@ -191,8 +192,10 @@ class Listing(TimestampedModel):
                 name="listing_until_not_before_from",
             ),
             models.CheckConstraint(
-                condition=~Q(legal_status=LegalStatus.WASTE) | ~Q(waste_code=""),
-                name="listing_waste_needs_code",
+                condition=~Q(side=Side.OFFER)
+                | ~Q(legal_status=LegalStatus.WASTE)
+                | ~Q(waste_code=""),
+                name="listing_waste_offer_needs_code",
             ),
             models.CheckConstraint(
                 condition=_positive("min_quantity")
@@ -254,7 +257,11 @@ class Listing(TimestampedModel):
                 _("Give the mass per piece, so that the mass of the listing is known."),
                 code=ErrorCode.UNIT_MASS_REQUIRED,
             )
-        if self.legal_status == LegalStatus.WASTE and not self.waste_code:
+        if (
+            self.side == Side.OFFER
+            and self.legal_status == LegalStatus.WASTE
+            and not self.waste_code
+        ):
             errors["waste_code"] = ValidationError(
                 _("Waste needs its waste code (AVV)."), code=ErrorCode.WASTE_CODE_REQUIRED
             )
@@ -321,7 +328,7 @@ class Listing(TimestampedModel):
             is_offer=self.is_offer,
             has_grade=bool(self.grades.all()),
             is_waste=self.legal_status == LegalStatus.WASTE,
-            has_waste_code=bool(self.waste_code),
+            has_waste_code=bool(self.waste_code if self.is_offer else self.permitted_waste_codes),
             has_chemistry=bool(self.elements.all()),
             has_method=bool(self.analysis_method),
             analysis_date=self.analysis_date,

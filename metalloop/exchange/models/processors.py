@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from metalloop.accounts.models import Organisation
 from metalloop.common.models import TimestampedModel
 from metalloop.exchange import codes
+from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models.choices import (
     LegalStatus,
     MaterialForm,
@@ -61,6 +63,7 @@ class Processor(TimestampedModel):
     transport_modes = models.JSONField(
         _("transport modes"),
         default=list,
+        error_messages={"blank": _("Choose at least one transport mode.")},
         validators=[codes.ChoiceListValidator(TransportMode.values, required=True)],
     )
     permitted_waste_codes = models.JSONField(
@@ -100,6 +103,19 @@ class Processor(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Rules across fields (the database constraints say the same)."""
+        super().clean()
+        if self.capacity_t_per_year is not None and self.capacity_t_per_year <= 0:
+            raise ValidationError(
+                {
+                    "capacity_t_per_year": ValidationError(
+                        _("The capacity must be greater than zero."),
+                        code=ErrorCode.QUANTITY_INVALID,
+                    )
+                }
+            )
 
 
 class ProcessorInput(models.Model):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import Organisation
+from metalloop.common.audit import snapshot
 from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models import Visibility
 from metalloop.network.models import Membership, Network, Site
@@ -18,6 +19,29 @@ from metalloop.network.models import Membership, Network, Site
 def is_operator(actor: Any) -> bool:
     """``actor=None`` is the operator at the command line (or the demo loader)."""
     return actor is None
+
+
+def state_of(instance: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited values of ``fields``; decimals without trailing zeros, so that a value
+    reads the same whether it came from the database or from the input."""
+    values = snapshot(instance, fields)
+    for name in values:
+        value = getattr(instance, name)
+        if isinstance(value, Decimal):
+            values[name] = decimal_text(value)
+    return values
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def validated(instance: Any, *, exclude: list[str] | None = None) -> None:
+    """``full_clean()`` without re-checking the database constraints by query: the models'
+    ``clean()`` and field validators state every constraint's rule with a message on the
+    field, and the database enforces the constraints again on save (one query per constraint
+    would make a listing cost some 15 queries more)."""
+    instance.full_clean(exclude=exclude, validate_constraints=False)
 
 
 class Errors:

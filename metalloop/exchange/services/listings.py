@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.audit import audit_record, diff, snapshot
+from metalloop.common.audit import audit_record, diff
 from metalloop.common.errors import ApplicationError
 from metalloop.common.models import AuditAction
 from metalloop.exchange.adapters import ElementShare, normalised_grades, validated_elements
@@ -42,8 +42,11 @@ from metalloop.exchange.services._common import (
     check_placement,
     clean_text,
     code_list,
+    decimal_text,
     is_operator,
     refuse_unknown_fields,
+    state_of,
+    validated,
 )
 from metalloop.exchange.signals import listing_changed
 from metalloop.network.models import Network, Site
@@ -92,16 +95,13 @@ STATUSES_BY_UPDATE = (ListingStatus.ACTIVE, ListingStatus.FULFILLED, ListingStat
 
 def listing_state(listing: Listing) -> dict[str, Any]:
     """The audited state of a listing: its fields, grades and chemistry."""
-    return snapshot(listing, TRACKED) | {
+    return state_of(listing, TRACKED) | {
         "grades": sorted(g.code for g in listing.grades.all()),
         "elements": {
-            e.element: [_plain(e.min_pct), _plain(e.max_pct)] for e in listing.elements.all()
+            e.element: [decimal_text(e.min_pct), decimal_text(e.max_pct)]
+            for e in listing.elements.all()
         },
     }
-
-
-def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
 
 
 def element_rows(elements: Iterable[ElementShare | Mapping[str, Any]]) -> list[ElementShare]:
@@ -140,7 +140,7 @@ def _validated(
 ) -> tuple[list[str] | None, list[ElementShare] | None]:
     """Check the listing, its placement, grades and chemistry together; all errors at once."""
     errors = Errors()
-    errors.check(listing.full_clean)
+    errors.check(lambda: validated(listing))
     if listing.organisation_id and listing.site_id and listing.network_id:
         check_placement(
             errors, network=listing.network, organisation=listing.organisation, site=listing.site
@@ -172,7 +172,7 @@ def _validated(
 
 def _row_clean(row: ListingElement) -> None:
     try:
-        row.full_clean(exclude=["listing"])
+        validated(row, exclude=["listing"])
     except ValidationError as invalid:
         messages = [m for ms in invalid.message_dict.values() for m in ms]
         raise ValidationError(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.audit import audit_record, diff, snapshot
+from metalloop.common.audit import audit_record, diff
 from metalloop.common.models import AuditAction
 from metalloop.exchange.codes import canonical_grade
 from metalloop.exchange.errors import ErrorCode
@@ -32,6 +32,8 @@ from metalloop.exchange.services._common import (
     code_list,
     is_operator,
     refuse_unknown_fields,
+    state_of,
+    validated,
 )
 from metalloop.network.models import Network, Site
 
@@ -54,9 +56,9 @@ Row = Mapping[str, Any]
 
 def processor_state(processor: Processor) -> dict[str, Any]:
     """The audited state of a processor: its fields, inputs and outputs."""
-    return snapshot(processor, (*PROCESSOR_FIELDS, "status", "site_id")) | {
-        "inputs": [snapshot(row, INPUT_FIELDS) for row in processor.inputs.all()],
-        "outputs": [snapshot(row, OUTPUT_FIELDS) for row in processor.outputs.all()],
+    return state_of(processor, (*PROCESSOR_FIELDS, "status", "site_id")) | {
+        "inputs": [state_of(row, INPUT_FIELDS) for row in processor.inputs.all()],
+        "outputs": [state_of(row, OUTPUT_FIELDS) for row in processor.outputs.all()],
     }
 
 
@@ -90,7 +92,7 @@ def _rows(
             values["yield_pct"] = as_decimal(row.get("yield_pct"))
         instance = model(**values)
         try:
-            instance.full_clean(exclude=["processor"])
+            validated(instance, exclude=["processor"])
         except ValidationError as invalid:
             for field, messages in invalid.message_dict.items():
                 for message in messages:
@@ -116,7 +118,7 @@ def _validated(
     processor: Processor, *, inputs: Iterable[Row] | None, outputs: Iterable[Row] | None
 ) -> tuple[list[ProcessorInput] | None, list[ProcessorOutput] | None]:
     errors = Errors()
-    errors.check(processor.full_clean)
+    errors.check(lambda: validated(processor))
     if processor.organisation_id and processor.site_id and processor.network_id:
         check_placement(
             errors,

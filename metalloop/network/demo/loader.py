@@ -6,7 +6,7 @@ Everything is created through the services with ``actor=None`` (the operator) an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,18 @@ from metalloop.network.demo.users import DEMO_USERS, DemoUser
 from metalloop.network.demo.writing import DemoWriter
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+DemoExtension = Callable[[], Mapping[str, int]]
+DEMO_EXTENSIONS: list[DemoExtension] = []
+"""Loaders of higher apps (the exchange) that add their demo data after the registry's, in the
+same transaction, and return what they created by kind. They register in their
+``AppConfig.ready()`` through :func:`register_demo_extension` (the registry cannot import them)."""
+
+
+def register_demo_extension(extension: DemoExtension) -> None:
+    """Run ``extension`` after the registry's demo data whenever the demo is loaded."""
+    if extension not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(extension)
 
 
 @dataclass(frozen=True)
@@ -47,4 +59,6 @@ def demo_load(*, if_empty: bool = True, data_dir: Path | None = None) -> DemoLoa
     with transaction.atomic():
         refuse_collisions(data)
         counts = DemoWriter(data).write()
+        for extension in DEMO_EXTENSIONS:
+            counts.update(extension())
     return DemoLoadResult(loaded=True, counts=counts, users=DEMO_USERS)
