@@ -28,10 +28,9 @@ from metalloop.core.matching.pools import PoolMembers, concat_sources, pool_grou
 from metalloop.core.matching.scoring import (
     Feedback,
     Objective,
-    delivery,
     freight_per_tonne,
     objective_gain,
-    scores,
+    pair_terms,
 )
 from metalloop.core.matching.tables import (
     OwnerIds,
@@ -205,41 +204,25 @@ def _score(
     members: PoolMembers,
     owner_keys: list[str],
 ) -> _Network:
-    strategies = tuple(sinks.r_strategy[j] for j in pairs.sink)
-    materials = tuple(sources.material[i] for i in pairs.source)
-    result = delivery(
-        problem.method, problem.ancestors, materials, strategies, pairs.mode, pairs.great_circle_km
+    terms = pair_terms(
+        method=problem.method,
+        ancestors=problem.ancestors,
+        feedback=problem.feedback,
+        owner_names=owner_keys,
+        source_material=sources.material,
+        source_owner=sources.owner,
+        source_supply=sources.supply,
+        source_quality=sources.quality,
+        sink_strategy=sinks.r_strategy,
+        sink_owner=sinks.owner,
+        sink_capacity=sinks.capacity,
+        pair_source=pairs.source,
+        pair_sink=pairs.sink,
+        mode=pairs.mode,
+        great_circle_km=pairs.great_circle_km,
     )
+    result, parts, score = terms.delivery, terms.parts, terms.score
     to_demand = sinks.kind[pairs.sink] == SinkKind.DEMAND
-    acceptance = np.array(
-        [
-            problem.feedback.acceptance(_owner(owner_keys, s), _owner(owner_keys, t), m)
-            for s, t, m in zip(
-                sources.owner[pairs.source], sinks.owner[pairs.sink], materials, strict=True
-            )
-        ],
-        dtype=float,
-    ).reshape(len(pairs))
-    from metalloop.core.matching.scoring import score_parts
-
-    parts = score_parts(
-        r_strategy=strategies,
-        net=result.net,
-        known=result.known,
-        offered=sources.supply[pairs.source],
-        wanted=sinks.capacity[pairs.sink],
-        quality=sources.quality[pairs.source],
-        acceptance=acceptance,
-    )
-    score = scores(
-        r_strategy=strategies,
-        net=result.net,
-        known=result.known,
-        offered=sources.supply[pairs.source],
-        wanted=sinks.capacity[pairs.sink],
-        quality=sources.quality[pairs.source],
-        acceptance=acceptance,
-    )
     gain = objective_gain(problem.objective, result, pairs.great_circle_km, score)
     # Into a processor only the freight counts; the saving is earned on delivery.
     into_processor = ~to_demand
@@ -263,10 +246,6 @@ def _freight(problem: MatchingProblem, pairs: Pairs) -> NDArray[np.float64]:
     if problem.objective is not Objective.CO2:
         return 1e-7 * pairs.great_circle_km
     return freight_per_tonne(problem.method, pairs.mode, pairs.great_circle_km)
-
-
-def _owner(keys: list[str], owner: int) -> str:
-    return keys[owner] if 0 <= owner < len(keys) else ""
 
 
 def flow_problem_of(network: _Network) -> FlowProblem:

@@ -28,7 +28,7 @@ from metalloop.core.matching.candidates import (
 )
 from metalloop.core.matching.chemistry import demand_limits, limit_elements, offer_chemistry
 from metalloop.core.matching.listings import Demand, Offer, TimeWindow
-from metalloop.core.matching.scoring import Feedback, delivery, scores
+from metalloop.core.matching.scoring import Feedback, pair_terms
 from metalloop.core.matching.tables import (
     OwnerIds,
     Sinks,
@@ -151,34 +151,24 @@ class ListingIndex:
     ) -> list[Candidate]:
         if len(pairs) == 0:
             return []
-        materials = tuple(sources.material[i] for i in pairs.source)
-        strategies = tuple(sinks.r_strategy[j] for j in pairs.sink)
-        result = delivery(
-            self.context.method,
-            self.context.ancestors,
-            materials,
-            strategies,
-            pairs.mode,
-            pairs.great_circle_km,
+        terms = pair_terms(
+            method=self.context.method,
+            ancestors=self.context.ancestors,
+            feedback=self.feedback,
+            owner_names=list(self.owners._ids),
+            source_material=sources.material,
+            source_owner=sources.owner,
+            source_supply=sources.supply,
+            source_quality=sources.quality,
+            sink_strategy=sinks.r_strategy,
+            sink_owner=sinks.owner,
+            sink_capacity=sinks.capacity,
+            pair_source=pairs.source,
+            pair_sink=pairs.sink,
+            mode=pairs.mode,
+            great_circle_km=pairs.great_circle_km,
         )
-        owner_names = list(self.owners._ids)
-        acceptance = np.array(
-            [
-                self.feedback.acceptance(owner_names[s], owner_names[t], m)
-                for s, t, m in zip(
-                    sources.owner[pairs.source], sinks.owner[pairs.sink], materials, strict=True
-                )
-            ]
-        )
-        score = scores(
-            r_strategy=strategies,
-            net=result.net,
-            known=result.known,
-            offered=sources.supply[pairs.source],
-            wanted=sinks.capacity[pairs.sink],
-            quality=sources.quality[pairs.source],
-            acceptance=acceptance,
-        )
+        result, score = terms.delivery, terms.score
         order = np.lexsort((np.array(keys), -score))[:limit]
         verdicts = ("fits", "fits_after_dilution", "does_not_fit", "not_analysed")
         return [

@@ -107,26 +107,6 @@ class Delivery:
     freight: NDArray[np.float64]
 
 
-def delivery(
-    method: ImpactMethod,
-    ancestors: Mapping[str, Sequence[str]],
-    materials: tuple[str, ...],
-    strategies: tuple[str, ...],
-    mode: NDArray[np.int8],
-    great_circle_km: NDArray[np.float64],
-) -> Delivery:
-    """Net CO2 per tonne for arcs delivering ``materials`` for ``strategies``."""
-    cache: dict[tuple[str, str], tuple[float, bool]] = {}
-    saving = np.empty(len(materials))
-    known = np.empty(len(materials), dtype=bool)
-    for k, key in enumerate(zip(materials, strategies, strict=True)):
-        if key not in cache:
-            cache[key] = saving_per_tonne(method, *key, ancestors.get(key[0], ()))
-        saving[k], known[k] = cache[key]
-    freight = freight_per_tonne(method, mode, great_circle_km)
-    return Delivery(saving - freight, known, saving, freight)
-
-
 def objective_gain(
     objective: Objective,
     result: Delivery,
@@ -142,55 +122,103 @@ def objective_gain(
     return np.where(result.known, result.net, UNKNOWN_SAVING_WEIGHT - tie)
 
 
-def scores(
+@dataclass(frozen=True)
+class PairTerms:
+    """Per pair: the CO2 terms, the score's parts and the score."""
+
+    delivery: Delivery
+    parts: dict[str, NDArray[np.float64]]
+    score: NDArray[np.float64]
+
+
+def _codes(values: Sequence[str]) -> tuple[list[str], NDArray[np.intp]]:
+    """Distinct codes (sorted) and the index of each value among them."""
+    distinct = sorted(set(values))
+    position = {code: k for k, code in enumerate(distinct)}
+    return distinct, np.fromiter((position[v] for v in values), dtype=np.intp, count=len(values))
+
+
+def pair_terms(
     *,
-    r_strategy: tuple[str, ...],
-    net: NDArray[np.float64],
-    known: NDArray[np.bool_],
-    offered: NDArray[np.float64],
-    wanted: NDArray[np.float64],
-    quality: NDArray[np.int8],
-    acceptance: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Score per pair, 0–100.
+    method: ImpactMethod,
+    ancestors: Mapping[str, Sequence[str]],
+    feedback: Feedback,
+    owner_names: Sequence[str],
+    source_material: Sequence[str],
+    source_owner: NDArray[np.int64],
+    source_supply: NDArray[np.float64],
+    source_quality: NDArray[np.int8],
+    sink_strategy: Sequence[str],
+    sink_owner: NDArray[np.int64],
+    sink_capacity: NDArray[np.float64],
+    pair_source: NDArray[np.intp],
+    pair_sink: NDArray[np.intp],
+    mode: NDArray[np.int8],
+    great_circle_km: NDArray[np.float64],
+) -> PairTerms:
+    """Gains and scores of many pairs at once.
+
+    Work per distinct material, R-strategy and owner triple, not per pair: a million pairs
+    share a few hundred of each.
 
     Notes
     -----
-    :math:`100\\,(0.25\\,r + 0.25\\,c + 0.15\\,q + 0.15\\,d + 0.2\\,f)` with the R-strategy
-    priority :math:`r`, the net saving :math:`c` as a share of ``CO2_FULL_MARKS`` (0 when no
-    factor is known), the quantity fit :math:`q = \\min(S, D) / \\max(S, D)`, the offer's
-    data quality level :math:`d` / 4 and the acceptance estimate :math:`f`.
+    Score :math:`100\,(0.25\,r + 0.25\,c + 0.15\,q + 0.15\,d + 0.2\,f)` with the
+    R-strategy priority :math:`r`, the net saving :math:`c` as a share of ``CO2_FULL_MARKS``
+    (0 when no factor is known), the quantity fit :math:`q = \min(S, D) / \max(S, D)`, the
+    offer's data-quality level :math:`d` / 4 and the acceptance estimate :math:`f`.
     """
-    parts = score_parts(
-        r_strategy=r_strategy,
-        net=net,
-        known=known,
-        offered=offered,
-        wanted=wanted,
-        quality=quality,
-        acceptance=acceptance,
+    materials, material_of_source = _codes(source_material)
+    strategies, strategy_of_sink = _codes(sink_strategy)
+    m = material_of_source[pair_source]
+    r = strategy_of_sink[pair_sink]
+    combo = m * max(len(strategies), 1) + r
+    unique, inverse = np.unique(combo, return_inverse=True)
+    saving = np.empty(len(unique))
+    known = np.empty(len(unique), dtype=bool)
+    for k, value in enumerate(unique.tolist()):
+        material = materials[value // max(len(strategies), 1)]
+        strategy = strategies[value % max(len(strategies), 1)]
+        saving[k], known[k] = saving_per_tonne(
+            method, material, strategy, ancestors.get(material, ())
+        )
+    freight = freight_per_tonne(method, mode, great_circle_km)
+    result = Delivery(saving[inverse] - freight, known[inverse], saving[inverse], freight)
+    acceptance = _acceptance(
+        feedback, owner_names, materials, source_owner[pair_source], sink_owner[pair_sink], m
     )
-    total = sum(SCORE_WEIGHTS[name] * value for name, value in parts.items())
-    return np.asarray(100.0 * total, dtype=float)
-
-
-def score_parts(
-    *,
-    r_strategy: tuple[str, ...],
-    net: NDArray[np.float64],
-    known: NDArray[np.bool_],
-    offered: NDArray[np.float64],
-    wanted: NDArray[np.float64],
-    quality: NDArray[np.int8],
-    acceptance: NDArray[np.float64],
-) -> dict[str, NDArray[np.float64]]:
-    """The score's parts, each 0–1, by name (see :func:`scores`)."""
+    priority = np.array([r_priority(code) for code in strategies], dtype=float)
+    offered, wanted = source_supply[pair_source], sink_capacity[pair_sink]
     with np.errstate(invalid="ignore", divide="ignore"):
-        fit = np.minimum(offered, wanted) / np.maximum(offered, wanted)
-    return {
-        "r_strategy": np.array([r_priority(code) for code in r_strategy], dtype=float),
-        "co2": np.where(known, np.clip(net / CO2_FULL_MARKS, 0.0, 1.0), 0.0),
-        "quantity": np.nan_to_num(fit),
-        "quality": quality.astype(float) / 4.0,
+        fit = np.nan_to_num(np.minimum(offered, wanted) / np.maximum(offered, wanted))
+    parts = {
+        "r_strategy": priority[r] if len(priority) else np.zeros(len(pair_source)),
+        "co2": np.where(result.known, np.clip(result.net / CO2_FULL_MARKS, 0.0, 1.0), 0.0),
+        "quantity": fit,
+        "quality": source_quality[pair_source].astype(float) / 4.0,
         "feedback": acceptance,
     }
+    score = 100.0 * sum(SCORE_WEIGHTS[name] * value for name, value in parts.items())
+    return PairTerms(result, parts, np.asarray(score, dtype=float))
+
+
+def _acceptance(
+    feedback: Feedback,
+    owner_names: Sequence[str],
+    materials: Sequence[str],
+    supplier: NDArray[np.int64],
+    receiver: NDArray[np.int64],
+    material: NDArray[np.intp],
+) -> NDArray[np.float64]:
+    if not feedback.counts:
+        return np.full(len(supplier), 0.5)
+    triples = np.column_stack((supplier, receiver, material))
+    unique, inverse = np.unique(triples, axis=0, return_inverse=True)
+
+    def name(owner: int) -> str:
+        return owner_names[owner] if 0 <= owner < len(owner_names) else ""
+
+    values = np.array(
+        [feedback.acceptance(name(s), name(t), materials[k]) for s, t, k in unique.tolist()]
+    )
+    return values[inverse.reshape(-1)]
