@@ -107,9 +107,11 @@ def limits_of(listing: Listing) -> Specification | None:
     )
 
 
-def offer_of(listing: Listing, period_end: dt.date) -> core.Offer:
-    """The core's view of an offer (grades, elements and attachments prefetched)."""
+def offer_of(listing: Listing, period_end: dt.date, committed: float = 0.0) -> core.Offer:
+    """The core's view of an offer (grades, elements and attachments prefetched), less the
+    tonnes ``committed`` in earlier proposals."""
     return core.Offer(
+        committed=Mass.t(committed),
         key=str(listing.pk),
         owner=str(listing.organisation_id),
         material=listing.material,
@@ -126,9 +128,10 @@ def offer_of(listing: Listing, period_end: dt.date) -> core.Offer:
     )
 
 
-def demand_of(listing: Listing, period_end: dt.date) -> core.Demand:
-    """The core's view of a demand."""
+def demand_of(listing: Listing, period_end: dt.date, committed: float = 0.0) -> core.Demand:
+    """The core's view of a demand, less the tonnes ``committed`` to it earlier."""
     return core.Demand(
+        committed=Mass.t(committed),
         key=str(listing.pk),
         owner=str(listing.organisation_id),
         materials=frozenset({listing.material}),

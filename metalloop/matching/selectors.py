@@ -298,3 +298,41 @@ def listing_candidates(*, actor: Any, listing: Listing, limit: int = 10) -> list
         ListingCandidate(by_key[c.key], c.score, c.great_circle_km, c.verdict, c.co2_per_tonne)
         for c in found
     ]
+
+
+@dataclass(frozen=True)
+class Commitments:
+    """What earlier runs promised: tonnes per offer and per demand in proposals that are
+    released, introduced or settled, and the direct pairs that were declined or failed."""
+
+    offered: dict[int, float]
+    wanted: dict[int, float]
+    excluded: frozenset[tuple[str, str]]
+
+
+def commitments(network: Network) -> Commitments:
+    from django.db.models import Sum
+
+    from metalloop.matching.models import ProposalInput
+
+    open_statuses = [ProposalStatus.RELEASED, ProposalStatus.INTRODUCED, ProposalStatus.SETTLED]
+    offered = dict(
+        ProposalInput.objects.filter(proposal__network=network, proposal__status__in=open_statuses)
+        .values_list("offer_id")
+        .annotate(t=Sum("tonnes"))
+    )
+    wanted = dict(
+        Proposal.objects.filter(network=network, status__in=open_statuses)
+        .values_list("demand_id")
+        .annotate(t=Sum("tonnes"))
+    )
+    closed = ProposalInput.objects.filter(
+        proposal__network=network,
+        proposal__kind="direct",
+        proposal__status__in=[ProposalStatus.DECLINED, ProposalStatus.FAILED],
+    ).values_list("offer_id", "proposal__demand_id")
+    return Commitments(
+        {k: float(v) for k, v in offered.items()},
+        {k: float(v) for k, v in wanted.items()},
+        frozenset((str(o), str(d)) for o, d in closed),
+    )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from metalloop.accounts.models import Notification
 from metalloop.common.errors import ApplicationError
 from metalloop.exchange.permissions import listing_reveals_owner
+from metalloop.exchange.services import listing_create
 from metalloop.matching.models import MatchingRun, Outcome, ProposalParty, ProposalStatus
 from metalloop.matching.services import (
     outcome_record,
@@ -19,6 +20,8 @@ from metalloop.matching.services import (
     proposals_release,
     run_start,
 )
+
+from .conftest import offer_values
 
 pytestmark = pytest.mark.django_db
 
@@ -201,10 +204,22 @@ def test_impossible_outcomes_are_refused_and_nothing_is_written(
 
 
 def test_declines_rank_similar_proposals_lower_in_the_next_run(
-    network, facilitator, released, other_member
+    network, facilitator, released, other_member, supplier_site
 ):
     before = released.score
     proposal_answer(actor=other_member, proposal=released, interested=False, reason="quality")
+    similar = listing_create(
+        actor=None, network=network, site=supplier_site, **offer_values(title="Weitere Späne")
+    )
     again = run_start(actor=facilitator, network=network).proposals.get()
+    assert [i.offer for i in again.inputs.all()] == [similar]
     assert again.score < before
     assert again.explanation["score_parts"]["feedback"] < 0.5
+
+
+def test_a_later_run_promises_no_tonne_twice_and_skips_declined_pairs(
+    network, facilitator, released, member, other_member
+):
+    assert run_start(actor=facilitator, network=network).proposals.count() == 0  # all promised
+    proposal_answer(actor=other_member, proposal=released, interested=False, reason="price")
+    assert run_start(actor=facilitator, network=network).proposals.count() == 0  # declined pair

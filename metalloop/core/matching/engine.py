@@ -69,6 +69,8 @@ class MatchingProblem:
     ancestors: Mapping[str, Sequence[str]]
     objective: Objective = Objective.CO2
     feedback: Feedback = field(default_factory=Feedback)
+    excluded: frozenset[tuple[str, str]] = frozenset()
+    """(offer key, demand key) pairs not to propose again (declined earlier)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +188,7 @@ def build_network(problem: MatchingProblem, progress: Progress = _silent) -> _Ne
             sources, sinks, context, chemistry_tables(sources, sinks), range(base, len(sources))
         )
         pairs = _concat(pairs, pool_pairs)
-    pairs = pairs.take(~pairs.lot_short)
+    pairs = pairs.take(~pairs.lot_short & ~_excluded(problem, sources, sinks, pairs))
     return _score(problem, sources, sinks, pairs, members, owner_keys)
 
 
@@ -194,6 +196,23 @@ def _concat(first: Pairs, second: Pairs) -> Pairs:
     from metalloop.core.matching.candidates import concat_pairs
 
     return concat_pairs([first, second])
+
+
+def _excluded(
+    problem: MatchingProblem, sources: Sources, sinks: Sinks, pairs: Pairs
+) -> NDArray[np.bool_]:
+    """Direct pairs the parties declined before."""
+    excluded = np.zeros(len(pairs), dtype=bool)
+    if not problem.excluded:
+        return excluded
+    direct = (sources.kind[pairs.source] == SourceKind.OFFER) & (
+        sinks.kind[pairs.sink] == SinkKind.DEMAND
+    )
+    for k in np.flatnonzero(direct).tolist():
+        offer = problem.offers[int(sources.origin[pairs.source[k]])].key
+        demand = problem.demands[int(sinks.origin[pairs.sink[k]])].key
+        excluded[k] = (offer, demand) in problem.excluded
+    return excluded
 
 
 def _score(

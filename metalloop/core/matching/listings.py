@@ -158,6 +158,9 @@ class Offer:
         1 declared, 2 classified, 3 analysed, 4 verified.
     reuse : bool
         A used component or product offered for reuse or remanufacturing.
+    committed : Mass
+        Already promised in proposals of earlier runs that are still open or settled [t];
+        taken off what the horizon offers, so no tonne is promised twice.
     """
 
     key: str
@@ -173,6 +176,7 @@ class Offer:
     modes: frozenset[TransportMode] = frozenset({TransportMode.ROAD})
     data_quality: int = 1
     reuse: bool = False
+    committed: Mass = field(default_factory=lambda: Mass.t(0.0))
 
     def __post_init__(self) -> None:
         _check_common(self.key, self.modes, self.data_quality)
@@ -210,6 +214,8 @@ class Demand:
         The intended use, a code of the R-ladder (``"R:3"`` reuse … ``"R:9"`` recover).
     permitted_waste_codes : frozenset of str
         Waste codes the receiver's permits allow; waste with other codes does not fit.
+    committed : Mass
+        Already promised to it in proposals of earlier runs [t], taken off what it wants.
     """
 
     key: str
@@ -228,6 +234,7 @@ class Demand:
     permitted_waste_codes: frozenset[str] = frozenset()
     modes: frozenset[TransportMode] = frozenset({TransportMode.ROAD})
     data_quality: int = 1
+    committed: Mass = field(default_factory=lambda: Mass.t(0.0))
 
     def __post_init__(self) -> None:
         _check_common(self.key, self.modes, self.data_quality)

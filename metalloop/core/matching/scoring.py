@@ -156,7 +156,7 @@ def pair_terms(
     mode: NDArray[np.int8],
     great_circle_km: NDArray[np.float64],
 ) -> PairTerms:
-    """Gains and scores of many pairs at once.
+    r"""Gains and scores of many pairs at once.
 
     Work per distinct material, R-strategy and owner triple, not per pair: a million pairs
     share a few hundred of each.

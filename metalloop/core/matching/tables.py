@@ -213,7 +213,7 @@ def source_table(
             + [p.inputs.flow.amount.tonnes * p.output.yield_share for p in processors],
         ),
         supply=np.asarray(
-            [o.flow.within(period).tonnes for o in rows_o]
+            [max(0.0, o.flow.within(period).tonnes - o.committed.tonnes) for o in rows_o]
             + [c * p.output.yield_share for c, p in zip(capacities, processors, strict=True)],
             dtype=float,
         ).reshape(len(kind)),
@@ -256,9 +256,10 @@ def sink_table(
             [d.flow.interval for d in rows],
             [d.flow.amount.tonnes for d in rows],
         ),
-        capacity=np.asarray([d.flow.within(period).tonnes for d in rows], dtype=float).reshape(
-            len(rows)
-        ),
+        capacity=np.asarray(
+            [max(0.0, d.flow.within(period).tonnes - d.committed.tonnes) for d in rows],
+            dtype=float,
+        ).reshape(len(rows)),
         min_lot=np.asarray([d.min_lot.tonnes for d in rows], dtype=float).reshape(len(rows)),
         min_quantity=np.asarray([d.min_quantity.tonnes for d in rows], dtype=float).reshape(
             len(rows)

@@ -33,7 +33,13 @@ from metalloop.matching.models import (
     RunStatus,
 )
 from metalloop.matching.permissions import can_run_matching
-from metalloop.matching.selectors import feedback_records, matching_inputs, matching_settings
+from metalloop.matching.selectors import (
+    Commitments,
+    commitments,
+    feedback_records,
+    matching_inputs,
+    matching_settings,
+)
 from metalloop.network.models import Network
 
 Progress = Callable[[str, float], None]
@@ -99,7 +105,8 @@ def _execute(run: MatchingRun, *, settings_method: Any, progress: Progress | Non
     report("loading", 0.02)
     period = horizon(run.horizon_start, run.horizon_months)
     listings, processors = matching_inputs(run.network)
-    offers, demands, by_key = _core_listings(listings, period)
+    promised = commitments(run.network)
+    offers, demands, by_key = _core_listings(listings, period, promised)
     core_processors = {}
     for processor in processors:
         converted = adapters.processor_of(processor, period)
@@ -115,6 +122,7 @@ def _execute(run: MatchingRun, *, settings_method: Any, progress: Progress | Non
         ancestors=adapters.ancestors(),
         objective=CoreObjective(run.objective),
         feedback=adapters.feedback_of(parties, outcomes),
+        excluded=promised.excluded,
     )
     result = match(problem, lambda step, share: report(step, 0.05 + 0.85 * share))
     report("saving", 0.95)
@@ -123,7 +131,7 @@ def _execute(run: MatchingRun, *, settings_method: Any, progress: Progress | Non
 
 
 def _core_listings(
-    listings: Any, period: TimeWindow
+    listings: Any, period: TimeWindow, promised: Commitments
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Listing]]:
     offers, demands, by_key = {}, {}, {}
     assert period.end is not None
@@ -132,9 +140,11 @@ def _core_listings(
             continue
         by_key[str(listing.pk)] = listing
         if listing.side == Side.OFFER:
-            offers[str(listing.pk)] = (adapters.offer_of(listing, period.end), listing)
+            committed = promised.offered.get(listing.pk, 0.0)
+            offers[str(listing.pk)] = (adapters.offer_of(listing, period.end, committed), listing)
         else:
-            demands[str(listing.pk)] = (adapters.demand_of(listing, period.end), listing)
+            committed = promised.wanted.get(listing.pk, 0.0)
+            demands[str(listing.pk)] = (adapters.demand_of(listing, period.end, committed), listing)
     return offers, demands, by_key
 
 
