@@ -252,6 +252,8 @@ def parse_chemistry(text: str) -> list[ElementShare]:
                 _("%(part)s: write each element as Symbol=value, e.g. Cr=18.1.") % {"part": part}
             )
         element, op, value = match["element"], match["op"], match["value"]
+        low: Decimal | None
+        high: Decimal | None
         if op == "=":
             low, high = _range_of(element, value, decimal_comma=separator == ";")
         else:

@@ -222,7 +222,7 @@ class ElementRowForm(forms.Form):
 ElementFormSet = forms.formset_factory(ElementRowForm, extra=4)
 
 
-def element_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+def element_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
     """The filled chemistry rows of a valid formset."""
     return [
         row.cleaned_data
@@ -241,7 +241,7 @@ def element_initial(listing: Any) -> list[dict[str, Any]]:
 
 
 def add_listing_errors(
-    form: forms.Form, formset: forms.BaseFormSet, error: ValidationError
+    form: forms.Form, formset: forms.BaseFormSet[Any], error: ValidationError
 ) -> None:
     """Show a service's errors where they belong: at the field, at the chemistry row of the
     element (``elements.Cr``), above the chemistry (``elements``), or above the form."""
@@ -413,7 +413,7 @@ InputFormSet = forms.formset_factory(ProcessorInputForm, extra=2)
 OutputFormSet = forms.formset_factory(ProcessorOutputForm, extra=2)
 
 
-def filled_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+def filled_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
     """The rows of a valid formset that hold anything."""
     return [
         dict(row.cleaned_data)
@@ -423,7 +423,10 @@ def filled_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
 
 
 def add_processor_errors(
-    form: forms.Form, inputs: forms.BaseFormSet, outputs: forms.BaseFormSet, error: ValidationError
+    form: forms.Form,
+    inputs: forms.BaseFormSet[Any],
+    outputs: forms.BaseFormSet[Any],
+    error: ValidationError,
 ) -> None:
     """Show a service's errors at the field, at the input or output row, or above the form."""
     filled = {

@@ -150,7 +150,7 @@ def listing_counts(listings: QuerySet[Listing]) -> dict[str, int]:
 
 def revealed_listing_ids(*, actor: Any, listings: QuerySet[Listing] | Iterable[int]) -> set[int]:
     """The ids among ``listings`` (a queryset or ids) whose owner the actor may learn."""
-    ids = listings.values("pk") if isinstance(listings, QuerySet) else list(listings)
+    ids: Any = listings.values("pk") if isinstance(listings, QuerySet) else list(listings)
     return set(
         Listing.objects.filter(pk__in=ids)
         .filter(owner_revealed_q(actor=actor))
@@ -232,7 +232,7 @@ def processor_get(*, actor: Any, processor_id: int) -> Processor:
 def revealed_processor_ids(
     *, actor: Any, processors: QuerySet[Processor] | Iterable[int]
 ) -> set[int]:
-    ids = processors.values("pk") if isinstance(processors, QuerySet) else list(processors)
+    ids: Any = processors.values("pk") if isinstance(processors, QuerySet) else list(processors)
     return set(
         Processor.objects.filter(pk__in=ids)
         .filter(processor_owner_revealed_q(actor=actor))

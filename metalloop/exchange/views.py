@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -233,14 +234,16 @@ def attachment_upload(request: HttpRequest, listing_id: int) -> HttpResponse:
             add_service_errors(form, invalid)
     if form.errors:
         for message in (m for errors in form.errors.values() for m in errors):
-            messages.error(request, message)
+            messages.error(request, str(message))
     else:
         messages.success(request, _("The file is attached."))
     return redirect("exchange:listing_detail", listing_id=listing.pk)
 
 
 @login_required
-def attachment_download(request: HttpRequest, listing_id: int, attachment_id: int) -> HttpResponse:
+def attachment_download(
+    request: HttpRequest, listing_id: int, attachment_id: int
+) -> HttpResponseBase:
     """Hand out an attachment to the owner, the facilitators and admins."""
     attachment = selectors.attachment_get(
         actor=request.user, listing_id=listing_id, attachment_id=attachment_id
@@ -281,10 +284,10 @@ def listing_import(request: HttpRequest) -> HttpResponse:
             )
         except services.ImportRejected as rejected:
             context["rejected"] = rejected
-        except (TableError, ValidationError) as unreadable:
-            form.add_error(
-                "file", str(unreadable) if isinstance(unreadable, TableError) else unreadable
-            )
+        except TableError as unreadable:
+            form.add_error("file", str(unreadable))
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
     failed = bool(form.errors or context.get("rejected"))
     return render(request, "exchange/import.html", context, status=400 if failed else 200)
 

@@ -45,7 +45,7 @@ def _suffix_of(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
-def _check_file(file: File, suffix: str) -> None:
+def _check_file(file: File[Any], suffix: str) -> None:
     """Refuse files that are too large or whose content is not of an allowed type."""
     limit = settings.EXCHANGE_ATTACHMENT_MAX_BYTES
     if file.size is None or file.size == 0:
@@ -68,12 +68,12 @@ def _check_file(file: File, suffix: str) -> None:
         )
 
 
-def _content_matches(file: File, suffix: str) -> bool:
+def _content_matches(file: File[Any], suffix: str) -> bool:
     file.seek(0)
     head = file.read(8192)
     file.seek(0)
     if suffix in SIGNATURES:
-        return head.startswith(SIGNATURES[suffix])
+        return bool(head.startswith(SIGNATURES[suffix]))
     if suffix == "csv":
         return b"\x00" not in head
     try:
@@ -90,7 +90,7 @@ def attachment_add(
     *,
     actor: Any,
     listing: Listing,
-    file: File,
+    file: File[Any],
     kind: str = AttachmentKind.OTHER,
     origin: str = "",
 ) -> ListingAttachment:

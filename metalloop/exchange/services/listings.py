@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,10 +163,14 @@ def _validated(
             lambda: validated_elements(elements, is_offer=listing.side == Side.OFFER)
         )
         for share in found_elements or []:
-            row = ListingElement(
-                element=share.element, min_pct=share.min_pct, max_pct=share.max_pct
+            errors.check(
+                partial(
+                    _row_clean,
+                    ListingElement(
+                        element=share.element, min_pct=share.min_pct, max_pct=share.max_pct
+                    ),
+                )
             )
-            errors.check(lambda row=row: _row_clean(row))
     errors.raise_any()
     return found_grades, found_elements
 

@@ -155,14 +155,14 @@ def _write_rows(
     if inputs is not None:
         cache.pop("inputs", None)
         processor.inputs.all().delete()
-        for row in inputs:
-            row.processor = processor
+        for accepted in inputs:
+            accepted.processor = processor
         ProcessorInput.objects.bulk_create(inputs)
     if outputs is not None:
         cache.pop("outputs", None)
         processor.outputs.all().delete()
-        for row in outputs:
-            row.processor = processor
+        for made in outputs:
+            made.processor = processor
         ProcessorOutput.objects.bulk_create(outputs)
 
 

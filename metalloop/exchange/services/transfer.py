@@ -113,7 +113,7 @@ def _listing_row(
 
 def _row_errors(row: TableRow, invalid: ValidationError) -> RowRejected:
     """Service errors by column: chemistry errors (``elements.Cr``) belong to ``chemistry``."""
-    errors = []
+    errors: list[RowError] = []
     for field, messages in invalid.message_dict.items():
         column = "chemistry" if field.startswith("elements") else field
         column = "" if column == "__all__" else column
