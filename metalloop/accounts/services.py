@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+import smtplib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -129,6 +133,19 @@ def password_set_record(*, user: User, origin: str = "") -> None:
 Compose = Callable[[User], tuple[str, str]]
 """Writes a notification's title and body for one recipient (called in their language)."""
 
+_MAIL = ContextVar("notification_mail", default=True)
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def notifications_without_email() -> Iterator[None]:
+    """Within this block notifications are kept in the platform only (the demo loader)."""
+    token = _MAIL.set(False)
+    try:
+        yield
+    finally:
+        _MAIL.reset(token)
+
 
 @transaction.atomic
 def notification_send(
@@ -136,6 +153,7 @@ def notification_send(
 ) -> list[Notification]:
     """Notify users in the platform and, after commit, by e-mail in their own language."""
     created = []
+    email = email and _MAIL.get()
     for user in {u.pk: u for u in users if u.is_active}.values():
         with translation.override(user.language or settings.LANGUAGE_CODE):
             title, body = compose(user)
@@ -150,10 +168,16 @@ def notification_send(
 
 
 def _mail_notifications(notifications: list[Notification]) -> None:
+    """Mail each notification; a mail server that fails loses no notification (it stays in
+    the platform, marked as not mailed, and the failure is logged)."""
     base = settings.PUBLIC_BASE_URL
     for note in notifications:
         link = f"\n\n{base}{note.url}" if note.url else ""
-        send_mail(note.title, note.body + link, None, [note.user.email], fail_silently=False)
+        try:
+            send_mail(note.title, note.body + link, None, [note.user.email], fail_silently=False)
+        except (OSError, smtplib.SMTPException) as error:
+            logger.warning("notification %s not mailed: %s", note.pk, error)
+            Notification.objects.filter(pk=note.pk).update(emailed=False)
 
 
 def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:

@@ -55,6 +55,7 @@ def runs_start(request: HttpRequest, payload: RunStartIn) -> Any:
         objective=payload.objective,
         horizon_start=payload.horizon_start,
         horizon_months=payload.horizon_months,
+        origin="api",
     )
     return Status(201, run_out(selectors.run_get(actor=actor, run_id=run.pk)))
 
@@ -86,7 +87,7 @@ def runs_release(request: HttpRequest, run_id: int, payload: ReleaseIn) -> Any:
     chosen = selectors.proposal_list(actor=actor, run=run, status="proposed")
     if payload.proposals is not None:
         chosen = chosen.filter(pk__in=payload.proposals)
-    released = services.proposals_release(actor=actor, proposals=list(chosen))
+    released = services.proposals_release(actor=actor, proposals=list(chosen), origin="api")
     return [
         presenters.proposal_view(
             actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=p.pk)
@@ -129,7 +130,9 @@ def proposals_curate(request: HttpRequest, proposal_id: int, payload: CurateIn) 
     """Keep or drop a proposal before its release (facilitators)."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
-    services.proposal_curate(actor=actor, proposal=proposal, keep=payload.keep, note=payload.note)
+    services.proposal_curate(
+        actor=actor, proposal=proposal, keep=payload.keep, note=payload.note, origin="api"
+    )
     return presenters.proposal_view(
         actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=proposal_id)
     )
@@ -145,7 +148,7 @@ def proposals_interest(request: HttpRequest, proposal_id: int, payload: Interest
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
     services.proposal_answer(
-        actor=actor, proposal=proposal, interested=True, comment=payload.comment
+        actor=actor, proposal=proposal, interested=True, comment=payload.comment, origin="api"
     )
     return presenters.proposal_view(
         actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -167,6 +170,7 @@ def proposals_decline(request: HttpRequest, proposal_id: int, payload: DeclineIn
         interested=False,
         reason=payload.reason,
         comment=payload.comment,
+        origin="api",
     )
     return presenters.proposal_view(
         actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -182,7 +186,7 @@ def proposals_outcome(request: HttpRequest, proposal_id: int, payload: OutcomeIn
     """Record the deal (tonnes, date) or why it failed, after the introduction."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
-    services.outcome_record(actor=actor, proposal=proposal, **payload.dict())
+    services.outcome_record(actor=actor, proposal=proposal, origin="api", **payload.dict())
     found = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
     return Status(201, presenters.proposal_view(actor=actor, proposal=found))
 

@@ -10,5 +10,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from metalloop.matching import receivers
+        from metalloop.matching.demo import register_demo
 
         receivers.connect()
+        register_demo()

@@ -33,10 +33,25 @@ from metalloop.core.matching.tables import (
     Sinks,
     SourceKind,
     Sources,
+    Window,
     amount_between,
 )
 
 WASTE = tuple(LegalStatus).index(LegalStatus.WASTE)
+MAX_ACCUMULATION_DAYS = 91.0
+"""Longest a supplier is assumed to gather a recurring stream into one delivery [d] (a
+quarter): a buyer's minimum lot must be reached within it, or by pooling with others."""
+
+
+def lot_quantity(window: Window, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+    """What one delivery from each source can hold [t]: a one-off lot whole, a recurring
+    stream what gathers within ``MAX_ACCUMULATION_DAYS``."""
+    interval = window.interval[rows]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        count = np.where(
+            interval > 0, np.maximum(1.0, np.ceil(MAX_ACCUMULATION_DAYS / interval - 1e-9)), 1.0
+        )
+    return np.asarray(window.amount[rows] * count, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -224,11 +239,12 @@ def admissible(
         source=src[keep],
         sink=snk[keep],
         great_circle_km=km[keep],
-        mode=_cheapest_mode(common[keep], context.method),
+        mode=cheapest_mode(common[keep], context.method),
         capacity=capacity[keep],
         verdict=checked.verdicts[keep],
         dilution=checked.dilution[keep],
-        lot_short=capacity[keep] < sinks.min_lot[snk[keep]] - 1e-9,
+        lot_short=np.minimum(capacity[keep], lot_quantity(sources.window, src[keep]))
+        < sinks.min_lot[snk[keep]] - 1e-9,
     )
 
 
@@ -277,7 +293,7 @@ def _form_accepted(
     return np.asarray(any_form[snk] | named, dtype=bool)
 
 
-def _cheapest_mode(common: NDArray[np.int64], method: ImpactMethod) -> NDArray[np.int8]:
+def cheapest_mode(common: NDArray[np.int64], method: ImpactMethod) -> NDArray[np.int8]:
     """Per pair, the common transport mode with the lowest freight factor."""
     order = sorted(
         range(len(MODES)),

@@ -22,7 +22,7 @@ from metalloop.core.matching.allocation import (
     Status,
     allocate,
 )
-from metalloop.core.matching.candidates import Pairs, SearchContext, find_pairs
+from metalloop.core.matching.candidates import Pairs, SearchContext, find_pairs, lot_quantity
 from metalloop.core.matching.listings import Demand, Offer, Processor, TimeWindow
 from metalloop.core.matching.pools import PoolMembers, concat_sources, pool_groups, pool_sources
 from metalloop.core.matching.scoring import (
@@ -179,14 +179,12 @@ def build_network(problem: MatchingProblem, progress: Progress = _silent) -> _Ne
     progress("candidates", 0.1)
     pairs = find_pairs(sources, sinks, context, chemistry_tables(sources, sinks))
     progress("pools", 0.4)
-    groups = pool_groups(sources, pairs)
-    pools, members = pool_sources(sources, groups, first_owner=0)
-    if groups:
-        base = len(sources)
-        sources = concat_sources(sources, pools)
-        pool_pairs = find_pairs(
-            sources, sinks, context, chemistry_tables(sources, sinks), range(base, len(sources))
-        )
+    pools = pool_groups(sources, sinks, pairs)
+    pool_rows, members, pool_pairs = pool_sources(
+        sources, sinks, pairs, pools, problem.method, first_owner=0
+    )
+    if pools:
+        sources = concat_sources(sources, pool_rows)
         pairs = _concat(pairs, pool_pairs)
     pairs = pairs.take(~pairs.lot_short & ~_excluded(problem, sources, sinks, pairs))
     return _score(problem, sources, sinks, pairs, members, owner_keys)
@@ -316,9 +314,10 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
     Notes
     -----
     The linear programme cannot say "nothing or at least the minimum lot". Each round
-    removes the arcs that carry less than their demand's minimum lot, and every arc into a
-    demand that receives less than its minimum quantity in total, then solves again. Each
-    round's allocation is optimal over the arcs it keeps.
+    removes the arcs that carry less than their demand's minimum lot, every arc into a
+    demand that receives less than its minimum quantity in total, and every pool whose
+    members' deliveries do not gather a lot within the accumulation period, then solves
+    again. Each round's allocation is optimal over the arcs it keeps.
     """
     upper = problem.arc_upper.copy()
     dropped = 0
@@ -333,6 +332,7 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
         inflow = np.bincount(pairs.sink, weights=flow, minlength=len(sinks))
         starving = (inflow > FLOW_EPSILON) & (inflow < sinks.min_quantity - 1e-6)
         short |= is_demand & starving[pairs.sink] & (flow > FLOW_EPSILON)
+        short |= _pools_short(network, allocation.flow) & (flow > FLOW_EPSILON)
         if not short.any():
             break
         rows = np.flatnonzero(short)
@@ -349,6 +349,22 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
         )
         allocation = allocate(problem)
     return allocation, rounds, dropped
+
+
+def _pools_short(network: _Network, flow: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """Pool arcs whose members, as used, do not gather the demand's minimum lot: each member
+    contributes at most what it gathers within the accumulation period."""
+    pairs, members, sources = network.pairs, network.members, network.sources
+    short = np.zeros(len(pairs), dtype=bool)
+    if len(members.member) == 0:
+        return short
+    used = flow[len(pairs) :]
+    gathered = np.minimum(used, lot_quantity(sources.window, members.member))
+    by_pool = np.bincount(members.pool, weights=gathered, minlength=len(sources))
+    from_pool = sources.kind[pairs.source] == SourceKind.POOL
+    need = network.sinks.min_lot[pairs.sink]
+    short[from_pool] = by_pool[pairs.source[from_pool]] < need[from_pool] - 1e-6
+    return short
 
 
 def proposals_of(network: _Network, flow: NDArray[np.float64]) -> tuple[Proposal, ...]:

@@ -1,11 +1,13 @@
-"""Pools: several small offers of the same material near each other, gathered into one lot.
+"""Pools: several small offers near each other, gathered into one lot for one buyer.
 
-A buyer's minimum lot often exceeds what one small supplier has. Offers that fall short of
-some sink's minimum lot and share material, grades, form, legal status and waste code are
-gathered per cell of about 55 km × 55 km; a pool of two or more becomes a source of its own
-at the members' mass-weighted centre, with the chemistry envelope of its members. The
-allocation decides how much of each member goes into the pool (membership arcs) and where
-the pool goes.
+A buyer's minimum lot often exceeds what one small supplier gathers in a quarter. For each
+demand, the offers that would fit it but for the lot are clustered by place (single linkage
+within ``POOL_RADIUS_KM``); a cluster of two or more whose lots together reach the minimum
+becomes a pool: a source of its own at the members' mass-weighted centre, serving that
+demand only. Every member fits the demand on its own, so every mix of them does (limits are
+linear in the shares; the dilution a mix needs is at most the largest a member needs). The
+allocation decides how much of each member goes into the pool (membership arcs) and how much
+the pool delivers.
 """
 
 from __future__ import annotations
@@ -15,19 +17,31 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
-from metalloop.core.matching.candidates import Pairs, great_circle
-from metalloop.core.matching.tables import SourceKind, Sources, Window
-from metalloop.core.materials.composition import AnalysisError, Composition, ShareRange
+from metalloop.core.impact.method import ImpactMethod
+from metalloop.core.matching.candidates import (
+    MAX_ACCUMULATION_DAYS,
+    Pairs,
+    cheapest_mode,
+    chord,
+    great_circle,
+    lot_quantity,
+)
+from metalloop.core.matching.chemistry import DOES_NOT_FIT, NOT_ANALYSED
+from metalloop.core.matching.tables import Sinks, SourceKind, Sources, Window
 
-CELL_DEGREES = (0.5, 0.75)
-"""Pool cell size in latitude and longitude [°], about 55 km × 55 km in Germany."""
+POOL_RADIUS_KM = 40.0
+"""Members of a pool lie within this great-circle distance of one another, by a chain of
+neighbours [km]: a collection round of one truck."""
 
 
 @dataclass(frozen=True)
 class PoolMembers:
     """Membership arcs: ``member`` offer rows, the ``pool`` source row each joins, the
-    distance to the pool's centre [km] and the member's supply [t]."""
+    distance to the pool's centre [km] and what the member can give the pool's buyer [t]."""
 
     member: NDArray[np.intp]
     pool: NDArray[np.intp]
@@ -35,99 +49,125 @@ class PoolMembers:
     capacity: NDArray[np.float64]
 
 
-def _cell(xyz: NDArray[np.float64]) -> tuple[int, int]:
-    lat = np.degrees(np.arcsin(np.clip(xyz[2], -1.0, 1.0)))
-    lon = np.degrees(np.arctan2(xyz[1], xyz[0]))
-    return int(lat // CELL_DEGREES[0]), int(lon // CELL_DEGREES[1])
+@dataclass(frozen=True)
+class Pool:
+    """One pool: the demand it serves and the candidate pairs (rows of ``pairs``) of its
+    members with that demand."""
+
+    sink: int
+    pair_rows: tuple[int, ...]
 
 
-def _signature(sources: Sources, row: int) -> tuple[object, ...]:
-    return (
-        sources.material[row],
-        sources.grades[row],
-        int(sources.form[row]),
-        int(sources.legal[row]),
-        sources.waste_code[row],
-        _cell(sources.xyz[row]),
-    )
-
-
-def pool_groups(sources: Sources, pairs: Pairs) -> list[list[int]]:
-    """Groups of two or more offers that could pool, each sorted, in a stable order."""
-    short = np.unique(pairs.source[pairs.lot_short])
-    short = short[sources.kind[short] == SourceKind.OFFER]
-    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+def pool_groups(sources: Sources, sinks: Sinks, pairs: Pairs) -> list[Pool]:
+    """Pools worth forming, in a stable order (by demand, then first member)."""
+    short = np.flatnonzero(pairs.lot_short & (sources.kind[pairs.source] == SourceKind.OFFER))
+    by_sink: dict[int, list[int]] = defaultdict(list)
     for row in short.tolist():
-        groups[_signature(sources, row)].append(row)
-    return [sorted(rows) for rows in groups.values() if len(rows) >= 2]
+        by_sink[int(pairs.sink[row])].append(row)
+    pools = []
+    for sink in sorted(by_sink):
+        rows = np.asarray(by_sink[sink], dtype=np.intp)
+        if rows.size < 2:
+            continue
+        for cluster in _clusters(sources.xyz[pairs.source[rows]]):
+            members = rows[cluster]
+            lots = np.minimum(
+                lot_quantity(sources.window, pairs.source[members]), pairs.capacity[members]
+            )
+            if members.size >= 2 and lots.sum() >= sinks.min_lot[sink] - 1e-9:
+                pools.append(Pool(sink, tuple(sorted(members.tolist()))))
+    return pools
+
+
+def _clusters(xyz: NDArray[np.float64]) -> list[NDArray[np.intp]]:
+    close = cKDTree(xyz).query_pairs(chord(POOL_RADIUS_KM), output_type="ndarray")
+    graph = coo_array((np.ones(len(close)), (close[:, 0], close[:, 1])), shape=(len(xyz), len(xyz)))
+    count, label = connected_components(graph, directed=False)
+    return [np.flatnonzero(label == k) for k in range(count)]
 
 
 def pool_sources(
-    sources: Sources, groups: list[list[int]], first_owner: int
-) -> tuple[Sources, PoolMembers]:
-    """Sources standing for the pools (appended after ``sources``) and their membership arcs.
+    sources: Sources,
+    sinks: Sinks,
+    pairs: Pairs,
+    pools: list[Pool],
+    method: ImpactMethod,
+    first_owner: int,
+) -> tuple[Sources, PoolMembers, Pairs]:
+    """Sources standing for the pools (to append after ``sources``), their membership arcs,
+    and each pool's pair with its demand.
 
     Pool owners are fresh negative ids below ``first_owner``, so a pool never counts as the
     buyer's own material.
     """
     base = len(sources)
     rows: list[dict[str, object]] = []
-    member, pool, km, capacity = [], [], [], []
-    for k, group in enumerate(groups):
-        idx = np.asarray(group, dtype=np.intp)
-        mass = sources.supply[idx]
+    member, pool_row, member_km, member_cap = [], [], [], []
+    pair_parts: dict[str, list[object]] = defaultdict(list)
+    for k, pool in enumerate(pools):
+        chosen = np.asarray(pool.pair_rows, dtype=np.intp)
+        idx = pairs.source[chosen]
+        mass = pairs.capacity[chosen]
         centre = (sources.xyz[idx] * mass[:, None]).sum(axis=0)
         centre = centre / np.linalg.norm(centre)
+        modes = int(np.bitwise_and.reduce(sources.modes[idx])) & int(sinks.modes[pool.sink])
         rows.append(
             {
                 "xyz": centre,
                 "owner": first_owner - 1 - k,
                 "supply": float(mass.sum()),
+                "lot": float(np.minimum(lot_quantity(sources.window, idx), mass).sum()),
                 "start": int(sources.window.start[idx].min()),
                 "end": int(sources.window.end[idx].max()),
-                "modes": int(np.bitwise_and.reduce(sources.modes[idx])),
+                "modes": modes or 1,
                 "quality": int(sources.quality[idx].min()),
                 "reuse": bool(sources.reuse[idx].all()),
-                "composition": _envelope([sources.compositions[i] for i in group]),
-                "template": group[0],
+                "template": int(idx[0]),
             }
         )
-        member.extend(group)
-        pool.extend([base + k] * len(group))
-        km.extend(great_circle(np.linalg.norm(sources.xyz[idx] - centre, axis=1)).tolist())
-        capacity.extend(mass.tolist())
-    return _as_sources(sources, rows), PoolMembers(
-        np.asarray(member, dtype=np.intp),
-        np.asarray(pool, dtype=np.intp),
-        np.asarray(km, dtype=float),
-        np.asarray(capacity, dtype=float),
+        member.extend(idx.tolist())
+        pool_row.extend([base + k] * len(idx))
+        member_km.extend(great_circle(np.linalg.norm(sources.xyz[idx] - centre, axis=1)).tolist())
+        member_cap.extend(mass.tolist())
+        verdicts = pairs.verdict[chosen]
+        pair_parts["source"].append(base + k)
+        pair_parts["sink"].append(pool.sink)
+        pair_parts["km"].append(float(great_circle(np.linalg.norm(sinks.xyz[pool.sink] - centre))))
+        pair_parts["modes"].append(modes or 1)
+        pair_parts["capacity"].append(min(float(mass.sum()), float(sinks.capacity[pool.sink])))
+        pair_parts["verdict"].append(_worst(verdicts))
+        pair_parts["dilution"].append(float(pairs.dilution[chosen].max()))
+    pool_pairs = Pairs(
+        source=np.asarray(pair_parts["source"], dtype=np.intp),
+        sink=np.asarray(pair_parts["sink"], dtype=np.intp),
+        great_circle_km=np.asarray(pair_parts["km"], dtype=float),
+        mode=cheapest_mode(np.asarray(pair_parts["modes"], dtype=np.int64), method),
+        capacity=np.asarray(pair_parts["capacity"], dtype=float),
+        verdict=np.asarray(pair_parts["verdict"], dtype=np.int8),
+        dilution=np.asarray(pair_parts["dilution"], dtype=float),
+        lot_short=np.zeros(len(pools), dtype=bool),
     )
+    members = PoolMembers(
+        np.asarray(member, dtype=np.intp),
+        np.asarray(pool_row, dtype=np.intp),
+        np.asarray(member_km, dtype=float),
+        np.asarray(member_cap, dtype=float),
+    )
+    return _as_sources(sources, rows), members, pool_pairs
 
 
-def _envelope(compositions: list[Composition | None]) -> Composition | None:
-    """The range every mix of the members lies in: per element the lowest low and the highest
-    high. ``None`` unless all members were analysed for the same elements, since the
-    allocation may take any share of each member."""
-    if any(c is None for c in compositions):
-        return None
-    known = [c for c in compositions if c is not None]
-    elements = {c.elements for c in known}
-    if len(elements) != 1:
-        return None
-    shares = {
-        e: ShareRange(min(c[e].low for c in known), max(c[e].high for c in known))
-        for e in known[0].elements
-    }
-    try:
-        return Composition(shares)
-    except AnalysisError:
-        return None
+def _worst(verdicts: NDArray[np.int8]) -> int:
+    """The pool's verdict: not analysed if any member is, else the worst of the members'."""
+    if (verdicts == NOT_ANALYSED).any():
+        return NOT_ANALYSED
+    return min(int(verdicts.max()), DOES_NOT_FIT - 1)
 
 
 def _as_sources(sources: Sources, rows: list[dict[str, object]]) -> Sources:
     count = len(rows)
     template = [int(r["template"]) for r in rows]  # type: ignore[call-overload]
     supply = np.asarray([r["supply"] for r in rows], dtype=float).reshape(count)
+    lots = np.asarray([r["lot"] for r in rows], dtype=float).reshape(count)
     return Sources(
         kind=np.full(count, SourceKind.POOL, dtype=np.int8),
         origin=np.arange(count, dtype=np.intp),
@@ -141,14 +181,14 @@ def _as_sources(sources: Sources, rows: list[dict[str, object]]) -> Sources:
         window=Window(
             np.asarray([r["start"] for r in rows], dtype=np.int64).reshape(count),
             np.asarray([r["end"] for r in rows], dtype=np.int64).reshape(count),
-            np.zeros(count),
-            supply,
+            np.full(count, MAX_ACCUMULATION_DAYS),
+            lots,
         ),
         supply=supply,
         modes=np.asarray([r["modes"] for r in rows], dtype=np.int64).reshape(count),
         quality=np.asarray([r["quality"] for r in rows], dtype=np.int8).reshape(count),
         reuse=np.asarray([r["reuse"] for r in rows], dtype=bool).reshape(count),
-        compositions=tuple(r["composition"] for r in rows),  # type: ignore[misc]
+        compositions=(None,) * count,
     )
 
 

@@ -32,6 +32,7 @@ def outcome_record(
     settled_on: dt.date | None = None,
     reason: str = "",
     comment: str = "",
+    origin: str = "",
 ) -> Outcome:
     """Record a deal (tonnes and date) or why it failed; account the deal's CO2 once."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -71,6 +72,7 @@ def outcome_record(
         instance=outcome,
         changes={"result": [None, result], "proposal_status": [before, proposal.status]},
         network_ids=[proposal.network_id],
+        origin=origin,
     )
     return outcome
 

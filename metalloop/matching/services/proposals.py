@@ -35,7 +35,9 @@ def _require_curator(actor: Any, proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_curate(*, actor: Any, proposal: Proposal, keep: bool, note: str = "") -> Proposal:
+def proposal_curate(
+    *, actor: Any, proposal: Proposal, keep: bool, note: str = "", origin: str = ""
+) -> Proposal:
     """Keep or drop a proposal before release, with an optional note."""
     _require_curator(actor, proposal)
     if proposal.status not in (ProposalStatus.PROPOSED, ProposalStatus.DROPPED):
@@ -54,6 +56,7 @@ def proposal_curate(*, actor: Any, proposal: Proposal, keep: bool, note: str = "
         instance=proposal,
         changes={"status": [before, proposal.status]},
         network_ids=[proposal.network_id],
+        origin=origin,
     )
     return proposal
 
@@ -69,7 +72,9 @@ def _parties_of(proposal: Proposal) -> list[tuple[int, str]]:
 
 
 @transaction.atomic
-def proposals_release(*, actor: Any, proposals: Iterable[Proposal]) -> list[Proposal]:
+def proposals_release(
+    *, actor: Any, proposals: Iterable[Proposal], origin: str = ""
+) -> list[Proposal]:
     """Release kept proposals to their parties and tell them (without revealing anyone)."""
     released = []
     for proposal in proposals:
@@ -89,6 +94,7 @@ def proposals_release(*, actor: Any, proposals: Iterable[Proposal]) -> list[Prop
             instance=proposal,
             changes={"status": [ProposalStatus.PROPOSED, ProposalStatus.RELEASED]},
             network_ids=[proposal.network_id],
+            origin=origin,
         )
         _notify_released(proposal)
         released.append(proposal)
@@ -127,6 +133,7 @@ def proposal_answer(
     interested: bool,
     reason: str = "",
     comment: str = "",
+    origin: str = "",
 ) -> Proposal:
     """Record the actor's organisation's answer; introduce the parties when all agree."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -163,6 +170,7 @@ def proposal_answer(
         instance=party,
         changes={"response": [before, party.response], "reason": [None, party.reason]},
         network_ids=[proposal.network_id],
+        origin=origin,
     )
     if not interested:
         _close(proposal, ProposalStatus.DECLINED)

@@ -53,6 +53,7 @@ def run_start(
     horizon_start: dt.date | None = None,
     horizon_months: int | None = None,
     progress: Progress | None = None,
+    origin: str = "",
 ) -> MatchingRun:
     """Run matching for a network and store its proposals (replacing unreleased ones)."""
     if not can_run_matching(actor=actor, network=network):
@@ -74,7 +75,9 @@ def run_start(
         horizon_months=months,
     )
     try:
-        _execute(run, settings_method=adapters.impact_method(settings), progress=progress)
+        _execute(
+            run, settings_method=adapters.impact_method(settings), progress=progress, origin=origin
+        )
     except (MatchingInputError, ValueError) as error:
         _fail(run, str(error))
         raise ApplicationError(
@@ -99,7 +102,9 @@ def _reporter(run: MatchingRun, progress: Progress | None) -> Progress:
     return report
 
 
-def _execute(run: MatchingRun, *, settings_method: Any, progress: Progress | None) -> None:
+def _execute(
+    run: MatchingRun, *, settings_method: Any, progress: Progress | None, origin: str
+) -> None:
     started = time.perf_counter()
     report = _reporter(run, progress)
     report("loading", 0.02)
@@ -126,7 +131,7 @@ def _execute(run: MatchingRun, *, settings_method: Any, progress: Progress | Non
     )
     result = match(problem, lambda step, share: report(step, 0.05 + 0.85 * share))
     report("saving", 0.95)
-    _store(run, problem, result, by_key, core_processors, time.perf_counter() - started)
+    _store(run, problem, result, by_key, core_processors, time.perf_counter() - started, origin)
     report("done", 1.0)
 
 
@@ -156,6 +161,7 @@ def _store(
     by_key: dict[str, Listing],
     processors: dict[str, Any],
     seconds: float,
+    origin: str,
 ) -> None:
     Proposal.objects.filter(network=run.network, status__in=OPEN_STATUSES).exclude(run=run).update(
         status=ProposalStatus.SUPERSEDED
@@ -232,4 +238,5 @@ def _store(
         instance=run,
         changes={"proposals": [None, len(result.proposals)]},
         network_ids=[run.network_id],
+        origin=origin,
     )

@@ -268,3 +268,16 @@ def test_a_run_reports_its_progress_in_order() -> None:
     shares = [share for _, share in steps]
     assert shares == sorted(shares) and shares[-1] == 1.0
     assert DORTMUND != DUISBURG
+
+
+def test_recurring_small_streams_reach_a_lot_only_together() -> None:
+    monthly = [
+        offer(f"s{k}", 2, interval="monthly", location=loc)
+        for k, loc in enumerate([DUISBURG, ESSEN, DUISBURG, ESSEN])
+    ]
+    truckloads = demand("eaf", 200, min_lot=Mass.t(24))
+    alone = match(problem(monthly[:1], [truckloads]))
+    assert not alone.proposals  # 2 t a month gather 6 t in a quarter: below 24 t
+    (proposal,) = match(problem(monthly, [truckloads])).proposals
+    assert proposal.kind is ProposalKind.AGGREGATION
+    assert proposal.tonnes == pytest.approx(4 * 2 * 12)

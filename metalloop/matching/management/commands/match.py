@@ -52,6 +52,7 @@ class Command(BaseCommand):
             objective=objective,
             horizon_months=months,
             progress=self._bar,
+            origin="cli",
         )
         self.stderr.write("")
         self._summary(run)
