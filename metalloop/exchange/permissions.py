@@ -29,7 +29,7 @@ from metalloop.exchange.models import (
     Visibility,
 )
 from metalloop.network.models import Membership, Network
-from metalloop.network.permissions import managed_network_ids
+from metalloop.network.permissions import managed_network_ids as registry_managed_network_ids
 
 # --- extension point: consent ------------------------------------------------------------------
 
@@ -70,15 +70,35 @@ def consented_q(*, actor: Any, kind: ConsentKind = "listing") -> Q:
 # --- who belongs where ---------------------------------------------------------------------------
 
 
+def _cached(actor: Any, key: str, compute: Callable[[], set[int]]) -> set[int]:
+    """Remember a set of ids on the user object, as Django caches permissions on it
+    (``_perm_cache``): a request's user asks many times, and a new request has a new user."""
+    cache: dict[str, set[int]] = actor.__dict__.setdefault("_exchange_ids", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def member_network_ids(actor: Any) -> set[int]:
     """Ids of the networks the actor's organisation is a member of."""
     if not is_authenticated(actor) or actor.organisation_id is None:
         return set()
-    return set(
-        Membership.objects.filter(organisation_id=actor.organisation_id).values_list(
-            "network_id", flat=True
-        )
+    return _cached(
+        actor,
+        "member",
+        lambda: set(
+            Membership.objects.filter(organisation_id=actor.organisation_id).values_list(
+                "network_id", flat=True
+            )
+        ),
     )
+
+
+def managed_network_ids(actor: Any) -> set[int]:
+    """Ids of the networks the actor facilitates (see ``network.permissions``), cached."""
+    if not is_authenticated(actor):
+        return set()
+    return _cached(actor, "managed", lambda: registry_managed_network_ids(actor))
 
 
 def _own(actor: Any, record: Listing | Processor) -> bool:

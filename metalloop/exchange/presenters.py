@@ -5,25 +5,37 @@ show the owner (organisation, site, person, attachments, exact position) only wh
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 
 from metalloop.common.pagination import Page, PageIn, paginate
 from metalloop.exchange import adapters
 from metalloop.exchange.models import (
     QUALITY_MEANINGS,
+    AnalysisMethod,
+    AttachmentKind,
+    LegalStatus,
     Listing,
     ListingAttachment,
+    ListingKind,
+    ListingStatus,
+    Logistics,
     MaterialForm,
+    ProcessKind,
     Processor,
+    ProcessorStatus,
     QualityLevel,
+    QuantityUnit,
+    Recurrence,
     Side,
     TransportMode,
+    Visibility,
 )
 from metalloop.exchange.permissions import (
     can_edit_listing,
@@ -41,9 +53,19 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _label(choices: Any, value: str, language: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def label(choices: Any, value: str) -> str:
+    """The label of a choice in the active language (cached: ``get_FOO_display`` translates
+    the whole list of choices each time, which costs a map of 500 markers a fifth of a second)."""
+    return _label(choices, value, get_language() or "de") if value else ""
+
+
 def _labels(choices: Any, values: Iterable[str]) -> str:
-    names = dict(choices.choices)
-    return ", ".join(str(names.get(value, value)) for value in values)
+    return ", ".join(label(choices, value) for value in values)
 
 
 def code_out(code: str) -> dict[str, str] | None:
@@ -85,7 +107,7 @@ def attachment_out(attachment: ListingAttachment) -> dict[str, Any]:
         "id": attachment.pk,
         "name": attachment.name,
         "kind": attachment.kind,
-        "kind_label": attachment.get_kind_display(),
+        "kind_label": label(AttachmentKind, attachment.kind),
         "size": attachment.size,
         "content_type": attachment.content_type,
         "created_at": attachment.created_at,
@@ -111,42 +133,42 @@ def listing_out(
         "network": listing.network.slug,
         "network_name": listing.network.name,
         "side": listing.side,
-        "side_label": listing.get_side_display(),
+        "side_label": label(Side, listing.side),
         "kind": listing.kind,
-        "kind_label": listing.get_kind_display(),
+        "kind_label": label(ListingKind, listing.kind),
         "title": listing.title,
         "description": listing.description,
         "material": code_out(listing.material),
         "grades": [code_out(g.code) for g in listing.grades.all()],
         "waste_code": code_out(listing.waste_code),
         "legal_status": listing.legal_status,
-        "legal_status_label": listing.get_legal_status_display(),
+        "legal_status_label": label(LegalStatus, listing.legal_status),
         "form": listing.form,
-        "form_label": listing.get_form_display(),
+        "form_label": label(MaterialForm, listing.form),
         "size": listing.size,
         "quantity": float(listing.quantity),
         "unit": listing.unit,
-        "unit_label": listing.get_unit_display(),
+        "unit_label": label(QuantityUnit, listing.unit),
         "unit_mass_kg": _number(listing.unit_mass_kg),
         "mass_t": float(listing.mass_t),
         "recurrence": listing.recurrence,
-        "recurrence_label": listing.get_recurrence_display(),
+        "recurrence_label": label(Recurrence, listing.recurrence),
         "available_from": listing.available_from,
         "available_until": listing.available_until,
         "logistics": listing.logistics,
-        "logistics_label": listing.get_logistics_display(),
+        "logistics_label": label(Logistics, listing.logistics),
         "transport_modes": list(listing.transport_modes),
         "transport_modes_label": _labels(TransportMode, listing.transport_modes),
         "price_eur_per_t": _number(listing.price_eur_per_t),
         "visibility": listing.visibility,
-        "visibility_label": listing.get_visibility_display(),
+        "visibility_label": label(Visibility, listing.visibility),
         "status": listing.status,
-        "status_label": listing.get_status_display(),
+        "status_label": label(ListingStatus, listing.status),
         "data_quality": quality_out(listing.data_quality),
         "verified": listing.verified_at is not None,
         "verified_at": listing.verified_at,
         "analysis_method": listing.analysis_method,
-        "analysis_method_label": listing.get_analysis_method_display(),
+        "analysis_method_label": label(AnalysisMethod, listing.analysis_method),
         "analysis_date": listing.analysis_date,
         "elements": [
             {
@@ -226,8 +248,13 @@ def map_points(
                 "lon": location["longitude"],
                 "side": listing.side,
                 "title": listing.title,
-                "subtitle": (_("offer") if listing.side == Side.OFFER else _("demand"))
-                + f" · {adapters.decimal_text(listing.quantity)} {listing.get_unit_display()}",
+                "subtitle": " · ".join(
+                    (
+                        label(Side, listing.side),
+                        f"{adapters.decimal_text(listing.quantity)} "
+                        f"{label(QuantityUnit, listing.unit)}",
+                    )
+                ),
                 "url": reverse("exchange:listing_detail", args=[listing.pk]),
                 "precision": location["precision"],
             }
@@ -248,7 +275,7 @@ def processor_out(
         "network_name": processor.network.name,
         "name": processor.name,
         "process": processor.process,
-        "process_label": processor.get_process_display(),
+        "process_label": label(ProcessKind, processor.process),
         "description": processor.description,
         "capacity_t_per_year": float(processor.capacity_t_per_year),
         "max_distance_km": processor.max_distance_km,
@@ -256,9 +283,9 @@ def processor_out(
         "transport_modes_label": _labels(TransportMode, processor.transport_modes),
         "permitted_waste_codes": list(processor.permitted_waste_codes),
         "visibility": processor.visibility,
-        "visibility_label": processor.get_visibility_display(),
+        "visibility_label": label(Visibility, processor.visibility),
         "status": processor.status,
-        "status_label": processor.get_status_display(),
+        "status_label": label(ProcessorStatus, processor.status),
         "inputs": [
             {
                 "material": code_out(row.material),
@@ -272,9 +299,9 @@ def processor_out(
                 "material": code_out(row.material),
                 "grade": code_out(row.grade),
                 "form": row.form,
-                "form_label": row.get_form_display(),
+                "form_label": label(MaterialForm, row.form),
                 "legal_status": row.legal_status,
-                "legal_status_label": row.get_legal_status_display(),
+                "legal_status_label": label(LegalStatus, row.legal_status),
                 "yield_pct": float(row.yield_pct),
             }
             for row in processor.outputs.all()

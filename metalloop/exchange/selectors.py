@@ -30,13 +30,13 @@ from metalloop.exchange.models import (
 from metalloop.exchange.permissions import (
     can_read_attachments,
     listings_visible_q,
+    managed_network_ids,
     member_network_ids,
     owner_revealed_q,
     processor_owner_revealed_q,
     processors_visible_q,
 )
 from metalloop.network.models import Network, Site
-from metalloop.network.permissions import managed_network_ids
 
 
 @dataclass(frozen=True)
