@@ -257,6 +257,11 @@ def map_points(
                 ),
                 "url": reverse("exchange:listing_detail", args=[listing.pk]),
                 "precision": location["precision"],
+                **(
+                    {"cell": [adapters.CELL_LATITUDE_DEG, adapters.CELL_LONGITUDE_DEG]}
+                    if location["precision"] == "area"
+                    else {}
+                ),
             }
         )
     return points

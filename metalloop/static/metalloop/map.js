@@ -52,17 +52,19 @@
     var layer = L.featureGroup();
     points.forEach(function (p) {
       var colours = COLOURS[p.side] || COLOURS.site;
-      var area = p.precision === "area";
-      L.circleMarker([p.lat, p.lon], {
-        radius: area ? 9 : 6,
-        color: colours.color,
-        weight: 1,
-        dashArray: area ? "3" : null,
-        fillColor: colours.fillColor,
-        fillOpacity: area ? 0.35 : 0.85,
-      })
-        .bindPopup(popupOf(p))
-        .addTo(layer);
+      var style = { color: colours.color, weight: 1, fillColor: colours.fillColor };
+      var shape;
+      if (p.cell) {
+        // A coarsened position: draw the whole grid cell, not a point that looks exact.
+        var half = [p.cell[0] / 2, p.cell[1] / 2];
+        shape = L.rectangle(
+          [[p.lat - half[0], p.lon - half[1]], [p.lat + half[0], p.lon + half[1]]],
+          Object.assign(style, { dashArray: "4", fillOpacity: 0.25 })
+        );
+      } else {
+        shape = L.circleMarker([p.lat, p.lon], Object.assign(style, { radius: 6, fillOpacity: 0.85 }));
+      }
+      shape.bindPopup(popupOf(p)).addTo(layer);
     });
     layer.addTo(map);
     return layer;
@@ -74,7 +76,8 @@
     if (state.layer) { state.map.removeLayer(state.layer); }
     state.layer = drawPoints(state.map, points);
     if (points.length) {
-      state.map.fitBounds(state.layer.getBounds().pad(0.15), { maxZoom: 11 });
+      var maxZoom = Number(state.element.dataset.maxZoom || 11);
+      state.map.fitBounds(state.layer.getBounds().pad(0.15), { maxZoom: maxZoom });
     }
     state.element.dataset.ready = "true";
     state.element.dataset.markers = String(points.length);
