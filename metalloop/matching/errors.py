@@ -6,6 +6,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     NOT_FACILITATOR = "not_facilitator"
     RUN_FAILED = "run_failed"
+    RUN_INVALID = "run_invalid"
     RUN_BUSY = "run_busy"
     NOT_A_PARTY = "not_a_party"
     WRONG_STATE = "wrong_state"

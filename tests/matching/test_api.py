@@ -147,3 +147,14 @@ def test_top_candidates_for_a_listing(
     assert found[0]["organisation"] is None and other_organisation.name not in str(found)
     assert found[0]["km"] % 10 == 0
     assert _client(token_for, outsider).get(f"/api/v1/matching/candidates/{offer.pk}").json() == []
+
+
+def test_a_run_with_an_unknown_objective_is_refused_with_422(token_for, facilitator, network):
+    answer = _client(token_for, facilitator).post(
+        "/api/v1/matching/runs",
+        {"network": network.slug, "objective": "profit"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert "objective" in answer.json()["errors"]
+    assert not MatchingRun.objects.exists()

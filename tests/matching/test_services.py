@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from metalloop.accounts.models import Notification
-from metalloop.common.errors import ApplicationError
 from metalloop.exchange.permissions import listing_reveals_owner
 from metalloop.exchange.services import listing_create
 from metalloop.matching.models import MatchingRun, Outcome, ProposalParty, ProposalStatus
@@ -53,9 +52,13 @@ def test_a_new_run_supersedes_unreleased_proposals(network, facilitator, run, pr
     assert second.proposals.get().status == ProposalStatus.PROPOSED
 
 
-def test_an_impossible_horizon_is_refused(network, facilitator):
-    with pytest.raises(ApplicationError):
+def test_an_impossible_horizon_or_objective_is_refused(network, facilitator):
+    with pytest.raises(ValidationError) as horizon:
         run_start(actor=facilitator, network=network, horizon_months=99)
+    assert "horizon_months" in horizon.value.message_dict
+    with pytest.raises(ValidationError) as objective:
+        run_start(actor=facilitator, network=network, objective="profit")
+    assert "objective" in objective.value.message_dict
     assert not MatchingRun.objects.exists()
 
 

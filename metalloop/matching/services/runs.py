@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,11 +61,14 @@ def run_start(
     settings = matching_settings(network)
     chosen = objective or settings.objective
     if chosen not in Objective.values:
-        raise ApplicationError(_("Unknown objective."), code=ErrorCode.RUN_FAILED)
+        raise ValidationError(
+            {"objective": _("Choose co2, tonnes or score.")}, code=ErrorCode.RUN_INVALID
+        )
     months = horizon_months or settings.horizon_months
     if not 1 <= months <= 36:
-        raise ApplicationError(
-            _("The horizon must lie between 1 and 36 months."), code=ErrorCode.RUN_FAILED
+        raise ValidationError(
+            {"horizon_months": _("The horizon must lie between 1 and 36 months.")},
+            code=ErrorCode.RUN_INVALID,
         )
     run = MatchingRun.objects.create(
         network=network,
