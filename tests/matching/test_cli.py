@@ -7,6 +7,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from metalloop.matching.models import MatchingRun
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,7 +18,9 @@ def test_match_run_prints_progress_and_summary(facilitator, network, offer, dema
         "match", "run", "--network", network.slug, "--as", facilitator.email, stdout=out, stderr=err
     )
     assert "100 %" in err.getvalue()
-    assert "1 proposals" in out.getvalue() or "1 Vorschläge" in out.getvalue()
+    run = MatchingRun.objects.get()
+    assert run.summary["proposals"] == 1
+    assert f"{run.pk}" in out.getvalue() and f"{run.summary['tonnes']}" in out.getvalue()
 
 
 def test_match_run_refuses_members_in_one_line(member, network):
