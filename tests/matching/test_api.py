@@ -158,3 +158,49 @@ def test_a_run_with_an_unknown_objective_is_refused_with_422(token_for, facilita
     assert answer.status_code == 422
     assert "objective" in answer.json()["errors"]
     assert not MatchingRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("outsider", 404), ("facilitator", 403), ("admin", 403)],
+)
+@pytest.mark.parametrize(
+    ("action", "payload"),
+    [("interest", {}), ("decline", {"reason": "price"})],
+)
+def test_who_may_answer_a_proposal(
+    actors, outsider, token_for, released, who, status, action, payload
+):
+    user = outsider if who == "outsider" else actors[who]
+    answer = _client(token_for, user).post(
+        f"/api/v1/proposals/{released.pk}/{action}", payload, content_type="application/json"
+    )
+    assert answer.status_code == status
+    assert answer["Content-Type"].startswith("application/problem+json")
+    released.refresh_from_db()
+    assert released.status == ProposalStatus.RELEASED
+    assert not released.parties.exclude(response="pending").exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("outsider", 404)])
+def test_who_may_record_an_outcome(
+    actors, outsider, token_for, released, member, other_member, who, status
+):
+    from metalloop.matching.services import proposal_answer
+
+    proposal_answer(actor=member, proposal=released, interested=True)
+    proposal_answer(actor=other_member, proposal=released, interested=True)
+    user = outsider if who == "outsider" else actors[who]
+    answer = _client(token_for, user).post(
+        f"/api/v1/proposals/{released.pk}/outcome",
+        {"result": "deal", "tonnes": "5", "settled_on": dt.date.today().isoformat()},
+        content_type="application/json",
+    )
+    assert answer.status_code == status
+    released.refresh_from_db()
+    assert released.status == ProposalStatus.INTRODUCED
+
+
+def test_impact_is_refused_to_visitors(token_for, network):
+    answer = Client().get(f"/api/v1/impact?network={network.slug}")
+    assert answer.status_code == 401

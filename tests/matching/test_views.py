@@ -128,3 +128,25 @@ def test_the_owner_sees_the_best_candidates_without_their_owners(
         demand.title
         not in client_for(outsider).get(f"/exchange/listings/{offer.pk}/").content.decode()
     )
+
+
+def test_a_members_impact_export_holds_only_its_own_deals(
+    client_for, member, other_member, outsider, released
+):
+    proposal_answer(actor=member, proposal=released, interested=True)
+    proposal_answer(actor=other_member, proposal=released, interested=True)
+    client_for(member).post(
+        f"/matching/proposals/{released.pk}/outcome/",
+        {"result": "deal", "tonnes": "10", "settled_on": dt.date.today().isoformat()},
+    )
+    slug = released.network.slug
+    mine = (
+        client_for(member).get(f"/matching/networks/{slug}/impact.csv").content.decode("utf-8-sig")
+    )
+    theirs = (
+        client_for(outsider)
+        .get(f"/matching/networks/{slug}/impact.csv")
+        .content.decode("utf-8-sig")
+    )
+    assert str(released.pk) in mine
+    assert len(theirs.strip().splitlines()) == 1  # the header only
