@@ -10,12 +10,13 @@ BIN := $(VENV)/bin
 PYTHON ?= $(shell bin/find-python)
 export METALLOOP_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: help run test lint pytest setup setup-dev static assets catalogs lock clean bench
+.PHONY: help run test lint pytest setup setup-dev static assets catalogs lock clean bench bench-full
 
 help:
 	@echo "make run    serve metalloop with the demo network on http://127.0.0.1:8000"
 	@echo "make test   run ruff, import-linter, mypy and the whole pytest suite"
-	@echo "make bench  run the benchmarks (prints JSON lines)"
+	@echo "make bench  run the benchmarks (prints JSON lines; matching up to 10k listings)"
+	@echo "make bench-full  the same with matching at 100k and the dense LP at 5k (slow)"
 	@echo "make lock   re-lock requirements/*.txt from pyproject.toml (needs the registry)"
 
 $(BIN)/python:
@@ -69,6 +70,11 @@ test: lint pytest
 
 bench: setup-dev
 	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+	$(BIN)/python benchmarks/matching.py --quick
+
+bench-full: setup-dev
+	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done
+	$(BIN)/python benchmarks/matching.py
 
 lock:
 	$(BIN)/uv pip compile requirements/build.in --generate-hashes --universal --python-version 3.12 -o requirements/build.txt -q
