@@ -5,13 +5,15 @@ match; within a block, a k-d tree over the sites finds the pairs within the fart
 distance any sink of the block accepts. The remaining rules (owner, distance, permits,
 form, transport mode, time windows, lot size, chemistry) are array filters over those pairs.
 Every pair the rules admit is kept, so the allocation over the candidates is the allocation
-over all pairs.
+over all pairs. Sinks are searched in buckets of their distance limits and sources in
+chunks, and the rules run chunk by chunk, so memory holds the admissible pairs, not all
+near ones.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -146,26 +148,42 @@ class SearchContext:
     period_end: int
 
 
+RADIUS_BUCKETS_KM = (25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0, 20_000.0)
+"""Upper limits of the distance buckets sinks are searched in: a source meets each bucket's
+sinks within that bucket's limit only, not within the farthest any sink of the block accepts."""
+SOURCE_CHUNK = 20_000
+"""Sources searched at a time, so that a dense block never holds all its pairs at once."""
+
+
 def spatial_pairs(
     sources: Sources,
     sinks: Sinks,
     source_rows: Sequence[int],
     sink_rows: Sequence[int],
     detour: float,
-) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
-    """Pairs of one block within the farthest distance its sinks accept."""
+) -> Iterator[tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]]:
+    """Pairs of one block within each sink's own distance limit, chunk by chunk.
+
+    Sinks are grouped in buckets by their limit, each bucket searched with a k-d tree up to
+    its largest limit, and the pairs beyond a sink's own limit dropped at once.
+    """
     src = np.asarray(source_rows, dtype=np.intp)
     snk = np.asarray(sink_rows, dtype=np.intp)
-    radius = chord(float(sinks.max_km[snk].max()) / detour)
-    if len(src) * len(snk) <= 4096:
-        diff = sources.xyz[src][:, None, :] - sinks.xyz[snk][None, :, :]
-        dist = np.sqrt((diff**2).sum(axis=2))
-        i, j = np.nonzero(dist <= radius)
-        return src[i], snk[j], great_circle(dist[i, j])
-    found = cKDTree(sources.xyz[src]).sparse_distance_matrix(
-        cKDTree(sinks.xyz[snk]), radius, output_type="ndarray"
-    )
-    return src[found["i"]], snk[found["j"]], great_circle(found["v"])
+    reach = sinks.max_km[snk] / detour
+    bucket = np.searchsorted(RADIUS_BUCKETS_KM, reach)
+    for b in np.unique(bucket).tolist():
+        members = snk[bucket == b]
+        radius = chord(float(sinks.max_km[members].max()) / detour)
+        tree = cKDTree(sinks.xyz[members])
+        for start in range(0, len(src), SOURCE_CHUNK):
+            part = src[start : start + SOURCE_CHUNK]
+            found = cKDTree(sources.xyz[part]).sparse_distance_matrix(
+                tree, radius, output_type="ndarray"
+            )
+            i, j = part[found["i"]], members[found["j"]]
+            km = great_circle(found["v"])
+            near = km * detour <= sinks.max_km[j] + 1e-9
+            yield i[near], j[near], km[near]
 
 
 def find_pairs(
@@ -179,30 +197,25 @@ def find_pairs(
     rows = range(len(sources)) if source_rows is None else source_rows
     by_source = source_keys(sources, context.ancestors, rows)
     by_sink = sink_keys(sinks)
-    found_src, found_snk, found_km = [], [], []
+    parts = []
     for key, src_rows in by_source.items():
         snk_rows = by_sink.get(key)
         if not snk_rows:
             continue
-        s, t, km = spatial_pairs(sources, sinks, src_rows, snk_rows, context.method.detour.value)
-        found_src.append(s)
-        found_snk.append(t)
-        found_km.append(km)
-    if not found_src:
+        detour = context.method.detour.value
+        for s, t, km in spatial_pairs(sources, sinks, src_rows, snk_rows, detour):
+            if len(s):
+                parts.append(admissible(sources, sinks, context, chemistry, s, t, km))
+    if not parts:
         return empty_pairs()
-    src = np.concatenate(found_src)
-    snk = np.concatenate(found_snk)
-    km = np.concatenate(found_km)
-    src, snk, km = _unique_pairs(src, snk, km, len(sinks))
-    return admissible(sources, sinks, context, chemistry, src, snk, km)
+    return _unique(concat_pairs(parts), len(sinks))
 
 
-def _unique_pairs(
-    src: NDArray[np.intp], snk: NDArray[np.intp], km: NDArray[np.float64], sink_count: int
-) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
-    key = src.astype(np.int64) * max(sink_count, 1) + snk
+def _unique(pairs: Pairs, sink_count: int) -> Pairs:
+    """Each pair once (a pair can meet in several blocks: material and grade, ancestors)."""
+    key = pairs.source.astype(np.int64) * max(sink_count, 1) + pairs.sink
     _, first = np.unique(key, return_index=True)
-    return src[first], snk[first], km[first]
+    return pairs.take(np.sort(first))
 
 
 def admissible(

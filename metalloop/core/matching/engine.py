@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -317,23 +317,24 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
     removes the arcs that carry less than their demand's minimum lot, every arc into a
     demand that receives less than its minimum quantity in total, and every pool whose
     members' deliveries do not gather a lot within the accumulation period, then solves
-    again. Each round's allocation is optimal over the arcs it keeps.
+    again. Each round's allocation is optimal over the arcs it keeps; after
+    ``MAX_REPAIR_ROUNDS`` the deliveries still short are taken out of the result.
     """
     upper = problem.arc_upper.copy()
     dropped = 0
     allocation = allocate(problem)
     rounds = 0
-    sinks, pairs = network.sinks, network.pairs
-    p = len(pairs)
-    is_demand = sinks.kind[pairs.sink] == SinkKind.DEMAND
-    while rounds < MAX_REPAIR_ROUNDS:
-        flow = allocation.flow[:p]
-        short = is_demand & (flow > FLOW_EPSILON) & (flow < sinks.min_lot[pairs.sink] - 1e-6)
-        inflow = np.bincount(pairs.sink, weights=flow, minlength=len(sinks))
-        starving = (inflow > FLOW_EPSILON) & (inflow < sinks.min_quantity - 1e-6)
-        short |= is_demand & starving[pairs.sink] & (flow > FLOW_EPSILON)
-        short |= _pools_short(network, allocation.flow) & (flow > FLOW_EPSILON)
+    is_demand = network.sinks.kind[network.pairs.sink] == SinkKind.DEMAND
+    while True:
+        short = _short_arcs(network, allocation.flow, is_demand)
         if not short.any():
+            break
+        if rounds == MAX_REPAIR_ROUNDS:
+            # Out of rounds: take the short deliveries out of the result rather than keep
+            # promises below a minimum. What stays is feasible (every row is an upper bound or
+            # a balance the dropped arcs leave with less, never more, to pass on).
+            allocation = _without(allocation, short, problem)
+            dropped += int(short.sum())
             break
         rows = np.flatnonzero(short)
         upper[rows] = 0.0
@@ -349,6 +350,29 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
         )
         allocation = allocate(problem)
     return allocation, rounds, dropped
+
+
+def _short_arcs(
+    network: _Network, flow: NDArray[np.float64], is_demand: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Arcs into demands that carry less than the minimum lot, feed a demand that gets less
+    than its minimum quantity, or come from a pool that does not gather a lot."""
+    sinks, pairs = network.sinks, network.pairs
+    used = flow[: len(pairs)]
+    carrying = used > FLOW_EPSILON
+    short = is_demand & carrying & (used < sinks.min_lot[pairs.sink] - 1e-6)
+    inflow = np.bincount(pairs.sink, weights=used, minlength=len(sinks))
+    starving = (inflow > FLOW_EPSILON) & (inflow < sinks.min_quantity - 1e-6)
+    short |= is_demand & starving[pairs.sink] & carrying
+    short |= _pools_short(network, flow) & carrying
+    return np.asarray(short, dtype=bool)
+
+
+def _without(allocation: Allocation, short: NDArray[np.bool_], problem: FlowProblem) -> Allocation:
+    """The allocation with the short arcs' flow removed, and its objective recounted."""
+    flow = allocation.flow.copy()
+    flow[: len(short)][short] = 0.0
+    return replace(allocation, flow=flow, objective=float(flow @ problem.arc_gain))
 
 
 def _pools_short(network: _Network, flow: NDArray[np.float64]) -> NDArray[np.bool_]:

@@ -26,7 +26,12 @@ from metalloop.core.matching.candidates import (
     sink_keys,
     source_keys,
 )
-from metalloop.core.matching.chemistry import demand_limits, limit_elements, offer_chemistry
+from metalloop.core.matching.chemistry import (
+    DemandLimits,
+    demand_limits,
+    limit_elements,
+    offer_chemistry,
+)
 from metalloop.core.matching.listings import Demand, Offer, TimeWindow
 from metalloop.core.matching.scoring import Feedback, pair_terms
 from metalloop.core.matching.tables import (
@@ -34,6 +39,7 @@ from metalloop.core.matching.tables import (
     Sinks,
     Sources,
     day,
+    sink_rows,
     sink_table,
     source_rows,
     source_table,
@@ -99,13 +105,24 @@ class ListingIndex:
         rows = self._near(self._sink_blocks, keys, new.xyz[0], self._sink_reach)
         if rows.size == 0:
             return []
-        src = np.zeros(rows.size, dtype=np.intp)
         km = _km(new.xyz[0], self.sinks.xyz[rows])
-        chemistry = (offer_chemistry(new.compositions, self.elements), self._limits)
-        pairs = admissible(new, self.sinks, self.context, chemistry, src, rows, km)
+        within = km * self.context.method.detour.value <= self.sinks.max_km[rows] + 1e-9
+        rows, km = rows[within], km[within]
+        near = sink_rows(self.sinks, rows)
+        limits = DemandLimits(
+            self._limits.low[rows],
+            self._limits.high[rows],
+            self._limits.limited[rows],
+            self._limits.dilutable[rows],
+            self._limits.max_dilution[rows],
+        )
+        chemistry = (offer_chemistry(new.compositions, self.elements), limits)
+        local = np.arange(rows.size, dtype=np.intp)
+        src = np.zeros(rows.size, dtype=np.intp)
+        pairs = admissible(new, near, self.context, chemistry, src, local, km)
         pairs = pairs.take(~pairs.lot_short)
-        keys_out = [self.demands[int(j)].key for j in pairs.sink]
-        return self._ranked(new, self.sinks, pairs, keys_out, limit)
+        keys_out = [self.demands[int(rows[j])].key for j in pairs.sink]
+        return self._ranked(new, near, pairs, keys_out, limit)
 
     def offers_for(self, demand: Demand, limit: int = 10) -> list[Candidate]:
         """The best offers for a new ``demand``, best first."""

@@ -314,3 +314,33 @@ def source_rows(sources: Sources, rows: NDArray[np.intp]) -> Sources:
         reuse=sources.reuse[rows],
         compositions=tuple(sources.compositions[r] for r in picked),
     )
+
+
+def sink_rows(sinks: Sinks, rows: NDArray[np.intp]) -> Sinks:
+    """The sinks at ``rows``, in that order."""
+    picked = rows.tolist()
+    return Sinks(
+        kind=sinks.kind[rows],
+        origin=sinks.origin[rows],
+        owner=sinks.owner[rows],
+        materials=tuple(sinks.materials[r] for r in picked),
+        grades=tuple(sinks.grades[r] for r in picked),
+        forms=tuple(sinks.forms[r] for r in picked),
+        permits=tuple(sinks.permits[r] for r in picked),
+        xyz=sinks.xyz[rows],
+        window=Window(
+            sinks.window.start[rows],
+            sinks.window.end[rows],
+            sinks.window.interval[rows],
+            sinks.window.amount[rows],
+        ),
+        capacity=sinks.capacity[rows],
+        min_lot=sinks.min_lot[rows],
+        min_quantity=sinks.min_quantity[rows],
+        max_km=sinks.max_km[rows],
+        modes=sinks.modes[rows],
+        quality=sinks.quality[rows],
+        r_strategy=tuple(sinks.r_strategy[r] for r in picked),
+        limits=tuple(sinks.limits[r] for r in picked),
+        max_dilution=sinks.max_dilution[rows],
+    )

@@ -281,3 +281,12 @@ def test_recurring_small_streams_reach_a_lot_only_together() -> None:
     (proposal,) = match(problem(monthly, [truckloads])).proposals
     assert proposal.kind is ProposalKind.AGGREGATION
     assert proposal.tonnes == pytest.approx(4 * 2 * 12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000))
+def test_no_delivery_stays_below_its_minimum_lot(seed: int) -> None:
+    prob = random_problem(seed, offers=20, demands=12)
+    lots = {d.key: d.min_lot.tonnes for d in prob.demands}
+    for proposal in match(prob).proposals:
+        assert proposal.tonnes >= lots[proposal.demand] - 1e-6
