@@ -29,7 +29,7 @@ from metalloop.core.matching.chemistry import (
 )
 from metalloop.core.matching.listings import LegalStatus
 from metalloop.core.matching.tables import (
-    FORMS,
+    KEY_WIDTH,
     MODES,
     SinkKind,
     Sinks,
@@ -37,6 +37,7 @@ from metalloop.core.matching.tables import (
     Sources,
     Window,
     amount_between,
+    has_key,
 )
 
 WASTE = tuple(LegalStatus).index(LegalStatus.WASTE)
@@ -274,20 +275,8 @@ def _permitted(
     sources: Sources, sinks: Sinks, src: NDArray[np.intp], snk: NDArray[np.intp]
 ) -> NDArray[np.bool_]:
     """Waste only to a sink whose permits name its code."""
-    codes: dict[str, int] = {}
-    for permits in sinks.permits:
-        for code in permits:
-            codes.setdefault(code, len(codes))
-    width = len(codes) + 1
-    source_code = np.array(
-        [codes.get(c, -1) if c else -1 for c in sources.waste_code], dtype=np.int64
-    ).reshape(len(sources))
-    allowed = np.array(
-        [row * width + codes[c] for row, permits in enumerate(sinks.permits) for c in permits],
-        dtype=np.int64,
-    )
-    source_codes = source_code[src]
-    listed = (source_codes >= 0) & np.isin(snk.astype(np.int64) * width + source_codes, allowed)
+    code = sources.waste_code_ids[src]
+    listed = (code >= 0) & has_key(sinks.permit_keys, snk.astype(np.int64) * KEY_WIDTH + code)
     return np.asarray((sources.legal[src] != WASTE) | listed, dtype=bool)
 
 
@@ -295,15 +284,9 @@ def _form_accepted(
     sources: Sources, sinks: Sinks, src: NDArray[np.intp], snk: NDArray[np.intp]
 ) -> NDArray[np.bool_]:
     """Sinks that name forms accept only those."""
-    width = len(FORMS)
-    any_form = np.array([not forms for forms in sinks.forms], dtype=bool).reshape(len(sinks))
-    wanted = np.array(
-        [row * width + FORMS.index(f) for row, forms in enumerate(sinks.forms) for f in forms],
-        dtype=np.int64,
-    )
     form = sources.form[src].astype(np.int64)
-    named = (form >= 0) & np.isin(snk.astype(np.int64) * width + form, wanted)
-    return np.asarray(any_form[snk] | named, dtype=bool)
+    named = (form >= 0) & has_key(sinks.form_keys, snk.astype(np.int64) * KEY_WIDTH + form)
+    return np.asarray(sinks.any_form[snk] | named, dtype=bool)
 
 
 def cheapest_mode(common: NDArray[np.int64], method: ImpactMethod) -> NDArray[np.int8]:

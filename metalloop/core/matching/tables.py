@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +38,24 @@ from metalloop.core.materials.composition import Composition
 from metalloop.core.materials.specification import Specification
 
 EPOCH = date(2000, 1, 1)
+KEY_WIDTH = 1 << 24
+"""Multiplier that packs a row and a small code into one integer key."""
+_CODE_IDS: dict[str, int] = {}
+
+
+def code_id(code: str) -> int:
+    """A small integer standing for a code, the same for the life of the process."""
+    return _CODE_IDS.setdefault(code, len(_CODE_IDS))
+
+
+def has_key(keys: NDArray[np.int64], wanted: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Whether each of ``wanted`` is among the sorted ``keys``."""
+    if len(keys) == 0:
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.asarray(keys[at] == wanted, dtype=bool)
+
+
 OPEN_END = 1_000_000
 """Day number standing for an open end of a window."""
 MODES = tuple(TransportMode)
@@ -135,6 +154,13 @@ class Sources:
     def __len__(self) -> int:
         return len(self.kind)
 
+    @cached_property
+    def waste_code_ids(self) -> NDArray[np.int64]:
+        """Each source's waste code as a small integer (-1 for none)."""
+        return np.fromiter(
+            (code_id(c) if c else -1 for c in self.waste_code), dtype=np.int64, count=len(self)
+        )
+
 
 @dataclass(frozen=True)
 class Sinks:
@@ -161,6 +187,23 @@ class Sinks:
 
     def __len__(self) -> int:
         return len(self.kind)
+
+    @cached_property
+    def permit_keys(self) -> NDArray[np.int64]:
+        """Sorted keys ``row * KEY_WIDTH + code id`` of every waste code a sink may take."""
+        keys = [row * KEY_WIDTH + code_id(c) for row, ps in enumerate(self.permits) for c in ps]
+        return np.unique(np.asarray(keys, dtype=np.int64))
+
+    @cached_property
+    def form_keys(self) -> NDArray[np.int64]:
+        """Sorted keys ``row * KEY_WIDTH + form index`` of the forms each sink names."""
+        keys = [row * KEY_WIDTH + FORMS.index(f) for row, fs in enumerate(self.forms) for f in fs]
+        return np.unique(np.asarray(keys, dtype=np.int64))
+
+    @cached_property
+    def any_form(self) -> NDArray[np.bool_]:
+        """Sinks that name no form (they take any)."""
+        return np.fromiter((not f for f in self.forms), dtype=bool, count=len(self))
 
 
 def _ints(values: Sequence[int]) -> NDArray[np.int64]:
