@@ -14,6 +14,7 @@ from typing import Any
 from metalloop.exchange.adapters import label_of
 from metalloop.exchange.models import Listing, Visibility
 from metalloop.exchange.permissions import listing_reveals_owner, processor_reveals_owner
+from metalloop.matching import labels
 from metalloop.matching.models import Proposal, ProposalStatus
 from metalloop.matching.permissions import (
     can_answer,
@@ -113,7 +114,8 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
 
 
 def explanation_for(explanation: dict[str, Any], *, exact: bool) -> dict[str, Any]:
-    """The stored explanation, with routes rounded unless identities are revealed."""
+    """The stored explanation, with routes rounded and offers unnamed unless identities
+    are revealed."""
     if exact:
         return explanation
     shown = copy.deepcopy(explanation)
@@ -121,12 +123,66 @@ def explanation_for(explanation: dict[str, Any], *, exact: bool) -> dict[str, An
         leg["great_circle_km"] = _km(leg["great_circle_km"], False)
         leg["road_km"] = _km(leg["road_km"], False)
         leg["origin"] = ""
+    for line in shown.get("chemistry", []):
+        line["origin"] = "…" if line.get("origin") else ""
     for rule in shown.get("rules", []):
         facts = rule.get("facts", {})
         for key in ("road_km", "great_circle_km"):
             if key in facts:
                 facts[key] = _km(facts[key], False)
     return shown
+
+
+def explanation_page(explanation: dict[str, Any]) -> dict[str, Any]:
+    """The explanation in words of the active language, for the pages."""
+    return {
+        **explanation,
+        "rule_rows": [
+            {
+                "label": str(labels.RULES.get(r["rule"], r["rule"])),
+                "passed": r["passed"],
+                "facts": labels.facts(r["rule"], r.get("facts", {})),
+            }
+            for r in explanation.get("rules", [])
+        ],
+        "verdict_label": labels.verdict(explanation.get("chemistry_verdict", "")),
+        "lines": [
+            {**line, "status_label": str(labels.LINE_STATUSES.get(line["status"], line["status"]))}
+            for line in explanation.get("chemistry", [])
+        ],
+        "leg_rows": [
+            {**leg, "mode_label": labels.mode(leg["mode"])} for leg in explanation.get("legs", [])
+        ],
+        "part_rows": [
+            {"label": str(labels.SCORE_PARTS.get(name, name)), "value": value}
+            for name, value in explanation.get("score_parts", {}).items()
+        ],
+    }
+
+
+def proposal_page(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
+    """One proposal for the pages: the actor's view with labels in the active language."""
+    view = proposal_view(actor=actor, proposal=proposal)
+    view["explanation"] = explanation_page(view["explanation"])
+    return _labelled(view)
+
+
+def _labelled(view: dict[str, Any]) -> dict[str, Any]:
+    view["kind_label"] = labels.kind(view["kind"])
+    view["status_label"] = labels.status(view["status"])
+    view["mode_label"] = labels.mode(view["mode"])
+    view["verdict_label"] = labels.verdict(view["verdict"])
+    for item in view["inputs"]:
+        item["mode_label"] = labels.mode(item["mode"])
+    for party in view["parties"]:
+        party["role_label"] = labels.role(party["role"])
+        party["response_label"] = labels.response(party["response"])
+        party["reason_label"] = labels.reason(party["reason"])
+    if view["outcome"]:
+        view["outcome"]["result_label"] = labels.result(view["outcome"]["result"])
+        view["outcome"]["reason_label"] = labels.reason(view["outcome"]["reason"])
+        view["outcome"]["date_label"] = labels.day(view["outcome"]["settled_on"])
+    return view
 
 
 def _outcome(proposal: Proposal) -> dict[str, Any] | None:
@@ -144,6 +200,11 @@ def _outcome(proposal: Proposal) -> dict[str, Any] | None:
 
 def proposal_rows(*, actor: Any, proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
     return [proposal_view(actor=actor, proposal=p) for p in proposals]
+
+
+def proposal_page_rows(*, actor: Any, proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
+    """Proposals for the tables of the pages, with labels."""
+    return [_labelled(proposal_view(actor=actor, proposal=p)) for p in proposals]
 
 
 IMPACT_COLUMNS = [

@@ -23,7 +23,7 @@ def on_listing_changed(sender: Any, listing: Listing, created: bool, **kwargs: A
 def listing_panel(*, request: Any, listing: Listing, actor: Any) -> dict[str, Any] | None:
     """The proposals a listing takes part in, as far as the actor may see them, and for its
     owner and the facilitators the best candidates at present."""
-    from metalloop.matching.presenters import candidate_rows, proposal_rows
+    from metalloop.matching.presenters import candidate_rows, proposal_page_rows
     from metalloop.matching.selectors import listing_candidates, proposals_of_listing
 
     proposals = list(proposals_of_listing(actor=actor, listing=listing)[:20])
@@ -34,7 +34,7 @@ def listing_panel(*, request: Any, listing: Listing, actor: Any) -> dict[str, An
         return None
     return {
         "template": "matching/_listing_panel.html",
-        "proposal_rows": proposal_rows(actor=actor, proposals=proposals),
+        "proposal_rows": proposal_page_rows(actor=actor, proposals=proposals),
         "candidate_rows": candidates,
     }
 

@@ -63,7 +63,9 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             "runs": runs,
             "latest": latest,
             "status": status,
-            "rows": presenters.proposal_rows(actor=request.user, proposals=list(proposals)[:200]),
+            "rows": presenters.proposal_page_rows(
+                actor=request.user, proposals=list(proposals)[:200]
+            ),
             "run_form": RunForm(
                 initial={"objective": settings.objective, "horizon_months": settings.horizon_months}
             ),
@@ -149,14 +151,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "matching/inbox.html",
         {
-            "rows": presenters.proposal_rows(actor=request.user, proposals=list(proposals[:200])),
+            "rows": presenters.proposal_page_rows(
+                actor=request.user, proposals=list(proposals[:200])
+            ),
             "facilitated": facilitated,
         },
     )
 
 
 def _proposal_page(request: HttpRequest, proposal: Any, **forms: Any) -> HttpResponse:
-    view = presenters.proposal_view(actor=request.user, proposal=proposal)
+    view = presenters.proposal_page(actor=request.user, proposal=proposal)
     return render(
         request,
         "matching/proposal.html",

@@ -150,3 +150,13 @@ def test_a_members_impact_export_holds_only_its_own_deals(
     )
     assert str(released.pk) in mine
     assert len(theirs.strip().splitlines()) == 1  # the header only
+
+
+def test_the_explanation_speaks_the_page_language(client_for, facilitator, proposal):
+    page = client_for(facilitator).get(f"/matching/proposals/{proposal.pk}/").content.decode()
+    assert "Rechtsstatus und Genehmigungen" in page and "legal_status" not in page
+    english = client_for(facilitator)
+    english.cookies["metalloop_language"] = "en"
+    english.post("/i18n/setlang/", {"language": "en"})
+    page = english.get(f"/matching/proposals/{proposal.pk}/").content.decode()
+    assert "Legal status and permits" in page

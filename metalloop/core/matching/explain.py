@@ -38,6 +38,8 @@ class ElementLine:
     value: str | None
     headroom_pct: float | None
     status: str
+    origin: str = ""
+    """The supplying offer's key when several share the delivery (a pool), else ``""``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +110,7 @@ def explain(
         *_rules(delivered, demand, proposal, method, ancestors, period),
         *(_processor_rules(suppliers, processor) if processor else ()),
     )
-    composition = _composition(suppliers) if processor is None else None
-    lines, verdict = _chemistry(composition, demand.limits)
+    lines, verdict = _chemistry_of(suppliers, processor, demand.limits)
     legs = _legs(proposal, method)
     return Explanation(
         kind=str(proposal.kind),
@@ -253,17 +254,32 @@ def _processor_rules(suppliers: list[Offer], processor: Processor | None) -> lis
     ]
 
 
-def _composition(suppliers: list[Offer]) -> Composition | None:
-    """The analysis of a single supplier, or ``None`` when several share the delivery (their
-    envelope was screened; the members' own analyses are shown on their listings)."""
-    return suppliers[0].composition if len(suppliers) == 1 else None
+_VERDICT_ORDER = ("fits", "fits_after_dilution", "not_analysed", "does_not_fit")
+
+
+def _chemistry_of(
+    suppliers: list[Offer], processor: Processor | None, limits: Specification | None
+) -> tuple[tuple[ElementLine, ...], str]:
+    """The check of what is delivered: the single supplier's analysis, or each member's for a
+    pool (the worst verdict counts); a processor's output is not analysed."""
+    if limits is None or not limits.limits:
+        return (), "no_limits"
+    if processor is not None:
+        return (), "not_analysed"
+    if len(suppliers) == 1:
+        return _chemistry(suppliers[0].composition, limits, "")
+    lines: list[ElementLine] = []
+    verdicts = []
+    for supplier in suppliers:
+        own, verdict = _chemistry(supplier.composition, limits, supplier.key)
+        lines.extend(own)
+        verdicts.append(verdict)
+    return tuple(lines), max(verdicts, key=_VERDICT_ORDER.index)
 
 
 def _chemistry(
-    composition: Composition | None, limits: Specification | None
+    composition: Composition | None, limits: Specification, origin: str
 ) -> tuple[tuple[ElementLine, ...], str]:
-    if limits is None or not limits.limits:
-        return (), "no_limits"
     if composition is None:
         return (), "not_analysed"
     result = check(composition, limits)
@@ -274,6 +290,7 @@ def _chemistry(
             str(line.value) if line.value else None,
             line.headroom.percent if line.headroom is not None else None,
             str(line.status),
+            origin,
         )
         for line in result.lines
     )
