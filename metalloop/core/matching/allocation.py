@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import highspy
 import numpy as np
@@ -151,14 +152,35 @@ def build_model(problem: FlowProblem) -> _Model:
     return model
 
 
-def solve_lp(problem: FlowProblem, threads: int = 1) -> tuple[NDArray[np.float64], Status, str]:
-    """Solve one problem as it stands with HiGHS (dual simplex)."""
+SolverCache = dict[tuple[int, int], Any]
+"""Solved HiGHS models by component (first arc, number of arcs), kept so that a later solve
+with changed bounds starts from the last basis."""
+
+
+def solve_lp(
+    problem: FlowProblem,
+    threads: int = 1,
+    *,
+    cache: SolverCache | None = None,
+    key: tuple[int, int] | None = None,
+) -> tuple[NDArray[np.float64], Status, str]:
+    """Solve one problem with HiGHS (dual simplex); with a ``cache`` and a ``key`` seen
+    before, only the arcs' bounds are changed and the solve starts from the last basis."""
     if problem.arcs == 0:
         return np.zeros(0), Status.EMPTY, ""
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", threads)
-    highs.passModel(build_model(problem).lp)
+    highs = cache.get(key) if cache is not None and key is not None else None
+    if highs is not None:
+        columns = np.arange(problem.arcs, dtype=np.int32)
+        highs.changeColsBounds(
+            problem.arcs, columns, np.zeros(problem.arcs), problem.arc_upper.astype(float)
+        )
+    else:
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", threads)
+        highs.passModel(build_model(problem).lp)
+        if cache is not None and key is not None:
+            cache[key] = highs
     highs.run()
     status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
@@ -200,8 +222,20 @@ def sub_problem(problem: FlowProblem, arcs: NDArray[np.intp]) -> FlowProblem:
     )
 
 
-def allocate(problem: FlowProblem, *, decompose: bool = True) -> Allocation:
+def allocate(
+    problem: FlowProblem,
+    *,
+    decompose: bool = True,
+    previous: Allocation | None = None,
+    changed: NDArray[np.bool_] | None = None,
+    cache: SolverCache | None = None,
+) -> Allocation:
     """The allocation with the largest total gain.
+
+    With ``previous`` and ``changed`` (arcs whose bounds changed since ``previous`` was
+    solved), only the components holding a changed arc are solved again; the others keep
+    their flows, which are still optimal for them; with a ``cache`` the others start from
+    their last basis.
 
     Notes
     -----
@@ -224,10 +258,14 @@ def allocate(problem: FlowProblem, *, decompose: bool = True) -> Allocation:
         arcs = order[bounds[c] : bounds[c + 1]]
         if arcs.size == 0:
             continue
+        if previous is not None and changed is not None and not changed[useful[arcs]].any():
+            flow[useful[arcs]] = previous.flow[useful[arcs]]
+            continue
         part = sub_problem(reduced, arcs)
         if not (part.arc_gain > 0).any():
             continue
-        values, status, detail = solve_lp(part)
+        key = (int(useful[arcs[0]]), int(arcs.size))
+        values, status, detail = solve_lp(part, cache=cache, key=key)
         if status is Status.FAILED:
             messages.append(detail)
             continue

@@ -19,6 +19,7 @@ from metalloop.core.matching.allocation import (
     FLOW_EPSILON,
     Allocation,
     FlowProblem,
+    SolverCache,
     Status,
     allocate,
 )
@@ -322,7 +323,8 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
     """
     upper = problem.arc_upper.copy()
     dropped = 0
-    allocation = allocate(problem)
+    cache: SolverCache = {}
+    allocation = allocate(problem, cache=cache)
     rounds = 0
     is_demand = network.sinks.kind[network.pairs.sink] == SinkKind.DEMAND
     while True:
@@ -348,7 +350,9 @@ def allocate_with_lots(network: _Network, problem: FlowProblem) -> tuple[Allocat
             upper.copy(),
             problem.arc_gain,
         )
-        allocation = allocate(problem)
+        changed = np.zeros(problem.arcs, dtype=bool)
+        changed[rows] = True
+        allocation = allocate(problem, previous=allocation, changed=changed, cache=cache)
     return allocation, rounds, dropped
 
 

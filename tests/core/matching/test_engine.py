@@ -290,3 +290,22 @@ def test_no_delivery_stays_below_its_minimum_lot(seed: int) -> None:
     lots = {d.key: d.min_lot.tonnes for d in prob.demands}
     for proposal in match(prob).proposals:
         assert proposal.tonnes >= lots[proposal.demand] - 1e-6
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000))
+def test_resolving_only_changed_components_gives_the_full_optimum(seed: int) -> None:
+    from dataclasses import replace
+
+    network = build_network(random_problem(seed, offers=20, demands=15))
+    problem = flow_problem_of(network)
+    cache: dict = {}
+    first = allocate(problem, cache=cache)
+    used = np.flatnonzero(first.flow > 0)
+    if used.size == 0:
+        return
+    changed = np.zeros(problem.arcs, dtype=bool)
+    changed[used[:: max(1, used.size // 2)]] = True
+    narrower = replace(problem, arc_upper=np.where(changed, 0.0, problem.arc_upper))
+    again = allocate(narrower, previous=first, changed=changed, cache=cache)
+    assert again.objective == pytest.approx(allocate(narrower).objective, rel=1e-9, abs=1e-9)
