@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from metalloop.accounts.permissions import is_admin, is_authenticated
+from metalloop.exchange.models import Listing, Processor
 from metalloop.matching.models import Proposal, ProposalStatus
 from metalloop.network.models import Network
 from metalloop.network.permissions import managed_network_ids
@@ -76,8 +77,6 @@ def identities_revealed(*, actor: Any, proposal: Proposal) -> bool:
 
 def consented_listing_ids(*, actor: Any) -> QuerySet[Any]:
     """Listings whose owner the actor learnt through an introduction (consent checker)."""
-    from metalloop.exchange.models import Listing
-
     if not is_authenticated(actor) or actor.organisation_id is None:
         return Listing.objects.none().values("pk")
     introduced = Proposal.objects.filter(
@@ -89,8 +88,6 @@ def consented_listing_ids(*, actor: Any) -> QuerySet[Any]:
 
 
 def consented_processor_ids(*, actor: Any) -> QuerySet[Any]:
-    from metalloop.exchange.models import Processor
-
     if not is_authenticated(actor) or actor.organisation_id is None:
         return Processor.objects.none().values("pk")
     introduced = Proposal.objects.filter(

@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import User
+from metalloop.core.matching.index import ListingIndex
+from metalloop.core.matching.listings import horizon
 from metalloop.exchange.models import Listing, ListingStatus, Processor, ProcessorStatus
+from metalloop.exchange.permissions import can_edit_listing
+from metalloop.exchange.selectors import ListingFilters, listing_list
+from metalloop.matching import adapters
 from metalloop.matching.models import (
     MatchingRun,
     NetworkMatching,
     Outcome,
     Proposal,
+    ProposalInput,
     ProposalParty,
     ProposalStatus,
     SavedSearch,
@@ -255,11 +261,6 @@ class ListingCandidate:
 def listing_candidates(*, actor: Any, listing: Listing, limit: int = 10) -> list[ListingCandidate]:
     """The best partners for a listing among the listings the actor may see (for the
     listing's owner and the facilitators), without running the allocation."""
-    from metalloop.core.matching.index import ListingIndex
-    from metalloop.core.matching.listings import horizon
-    from metalloop.exchange.permissions import can_edit_listing
-    from metalloop.exchange.selectors import ListingFilters, listing_list
-    from metalloop.matching import adapters
 
     if not can_edit_listing(actor=actor, listing=listing):
         return []
@@ -311,9 +312,6 @@ class Commitments:
 
 
 def commitments(network: Network) -> Commitments:
-    from django.db.models import Sum
-
-    from metalloop.matching.models import ProposalInput
 
     open_statuses = [ProposalStatus.RELEASED, ProposalStatus.INTRODUCED, ProposalStatus.SETTLED]
     offered = dict(

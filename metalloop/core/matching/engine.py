@@ -23,7 +23,13 @@ from metalloop.core.matching.allocation import (
     Status,
     allocate,
 )
-from metalloop.core.matching.candidates import Pairs, SearchContext, find_pairs, lot_quantity
+from metalloop.core.matching.candidates import (
+    Pairs,
+    SearchContext,
+    concat_pairs,
+    find_pairs,
+    lot_quantity,
+)
 from metalloop.core.matching.listings import Demand, Offer, Processor, TimeWindow
 from metalloop.core.matching.pools import PoolMembers, concat_sources, pool_groups, pool_sources
 from metalloop.core.matching.scoring import (
@@ -34,6 +40,7 @@ from metalloop.core.matching.scoring import (
     pair_terms,
 )
 from metalloop.core.matching.tables import (
+    MODES,
     OwnerIds,
     SinkKind,
     Sinks,
@@ -192,8 +199,6 @@ def build_network(problem: MatchingProblem, progress: Progress = _silent) -> _Ne
 
 
 def _concat(first: Pairs, second: Pairs) -> Pairs:
-    from metalloop.core.matching.candidates import concat_pairs
-
     return concat_pairs([first, second])
 
 
@@ -505,8 +510,6 @@ def _proposal_co2(
 
 
 def _mode_name(index: int) -> str:
-    from metalloop.core.matching.tables import MODES
-
     return str(MODES[index]) if index >= 0 else ""
 
 
