@@ -224,6 +224,7 @@ def impact_get(request: HttpRequest, filters: Query[ImpactFilterIn]) -> Any:
         "total": summary["total"],
         "by_month": summary["by_month"],
         "by_material": summary["by_material"],
+        "by_organisation": summary["by_organisation"],
         "deals": [
             {
                 "proposal": o.proposal_id,

@@ -190,6 +190,9 @@ class ImpactOut(Schema):
     total: ImpactTotalOut
     by_month: dict[str, dict[str, float]]
     by_material: dict[str, dict[str, float]]
+    by_organisation: dict[str, dict[str, float]] = Field(
+        ..., description="Facilitators: per organisation taking part (overlapping, not additive)."
+    )
     deals: list[DealOut]
 
 

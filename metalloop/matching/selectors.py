@@ -245,8 +245,31 @@ def impact_summary(*, actor: Any, filters: ImpactFilters) -> dict[str, Any]:
         "total": total,
         "by_month": dict(sorted(months.items())),
         "by_material": dict(sorted(materials.items(), key=lambda kv: -kv[1]["tonnes"])),
+        "by_organisation": _by_organisation(actor, filters.network, rows),
         "deals": rows,
     }
+
+
+def _by_organisation(
+    actor: Any, network: Network, rows: list[Outcome]
+) -> dict[str, dict[str, float]]:
+    """Per organisation taking part (supplier, processor or receiver): its deals, tonnes and
+    net CO2. Facilitators only; an organisation's figures overlap with its partners', so
+    these rows are not to be added up."""
+    if not can_run_matching(actor=actor, network=network) or not rows:
+        return {}
+    parties = ProposalParty.objects.filter(proposal__outcome__in=rows).select_related(
+        "organisation", "proposal__outcome"
+    )
+    found: dict[str, dict[str, float]] = {}
+    for party in parties:
+        outcome = party.proposal.outcome
+        impact = outcome.impact or {}
+        entry = found.setdefault(party.organisation.name, {"deals": 0, "tonnes": 0.0, "net": 0.0})
+        entry["deals"] += 1
+        entry["tonnes"] += float(outcome.tonnes or 0)
+        entry["net"] += float(impact.get("net", 0.0)) if impact.get("known") else 0.0
+    return dict(sorted(found.items(), key=lambda kv: (-kv[1]["tonnes"], kv[0])))
 
 
 @dataclass(frozen=True)

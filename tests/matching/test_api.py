@@ -204,3 +204,23 @@ def test_who_may_record_an_outcome(
 def test_impact_is_refused_to_visitors(token_for, network):
     answer = Client().get(f"/api/v1/impact?network={network.slug}")
     assert answer.status_code == 401
+
+
+def test_impact_per_organisation_for_facilitators_only(
+    token_for, facilitator, member, other_member, released, organisation, other_organisation
+):
+    from metalloop.matching.services import outcome_record, proposal_answer
+
+    proposal_answer(actor=member, proposal=released, interested=True)
+    proposal_answer(actor=other_member, proposal=released, interested=True)
+    outcome_record(
+        actor=member, proposal=released, result="deal", tonnes=10, settled_on=dt.date.today()
+    )
+    slug = released.network.slug
+    seen = _client(token_for, facilitator).get(f"/api/v1/impact?network={slug}").json()
+    assert set(seen["by_organisation"]) == {organisation.name, other_organisation.name}
+    assert seen["by_organisation"][organisation.name]["tonnes"] == 10
+    assert (
+        _client(token_for, member).get(f"/api/v1/impact?network={slug}").json()["by_organisation"]
+        == {}
+    )
