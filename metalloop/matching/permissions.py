@@ -24,9 +24,19 @@ REVEALED = (ProposalStatus.INTRODUCED, ProposalStatus.SETTLED, ProposalStatus.FA
 SEEN_BY_PARTIES = (ProposalStatus.RELEASED, ProposalStatus.DECLINED, *REVEALED)
 
 
+def _managed(actor: Any) -> set[int]:
+    """The networks the actor facilitates, looked up once per user object (one request)."""
+    cached = getattr(actor, "_matching_managed_ids", None)
+    if cached is None:
+        cached = managed_network_ids(actor)
+        if actor is not None and is_authenticated(actor):
+            actor._matching_managed_ids = cached
+    return cached
+
+
 def can_run_matching(*, actor: Any, network: Network) -> bool:
     """Admins, and facilitators of the network."""
-    return is_admin(actor) or network.pk in managed_network_ids(actor)
+    return is_admin(actor) or network.pk in _managed(actor)
 
 
 def can_curate_proposal(*, actor: Any, proposal: Proposal) -> bool:
@@ -39,7 +49,7 @@ def proposals_visible_q(*, actor: Any) -> Q:
         return Q(pk__in=[])
     if is_admin(actor):
         return Q()
-    facilitated = Q(network_id__in=managed_network_ids(actor))
+    facilitated = Q(network_id__in=_managed(actor))
     if actor.organisation_id is None:
         return facilitated
     party = Q(parties__organisation_id=actor.organisation_id, status__in=SEEN_BY_PARTIES)
@@ -47,11 +57,10 @@ def proposals_visible_q(*, actor: Any) -> Q:
 
 
 def is_party(*, actor: Any, proposal: Proposal) -> bool:
-    return (
-        is_authenticated(actor)
-        and actor.organisation_id is not None
-        and proposal.parties.filter(organisation_id=actor.organisation_id).exists()
-    )
+    """Whether the actor's organisation takes part (uses prefetched parties)."""
+    if not is_authenticated(actor) or actor.organisation_id is None:
+        return False
+    return any(p.organisation_id == actor.organisation_id for p in proposal.parties.all())
 
 
 def can_answer(*, actor: Any, proposal: Proposal) -> bool:

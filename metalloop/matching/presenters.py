@@ -48,7 +48,8 @@ def _listing_side(actor: Any, listing: Listing, revealed: bool) -> dict[str, Any
 
 def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
     """One proposal as the actor may see it."""
-    revealed = identities_revealed(actor=actor, proposal=proposal)
+    curator = can_curate_proposal(actor=actor, proposal=proposal)
+    revealed = curator or identities_revealed(actor=actor, proposal=proposal)
     my_party = next(
         (
             p
@@ -104,8 +105,8 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
         "my_response": my_party.response if my_party else None,
         "identities_revealed": revealed,
         "explanation": explanation_for(proposal.explanation, exact=revealed),
-        "note": proposal.note if can_curate_proposal(actor=actor, proposal=proposal) else "",
-        "can_curate": can_curate_proposal(actor=actor, proposal=proposal)
+        "note": proposal.note if curator else "",
+        "can_curate": curator
         and proposal.status in (ProposalStatus.PROPOSED, ProposalStatus.DROPPED),
         "can_answer": can_answer(actor=actor, proposal=proposal),
         "can_record_outcome": can_record_outcome(actor=actor, proposal=proposal),

@@ -66,6 +66,7 @@ def _proposal_queryset() -> QuerySet[Proposal]:
         "processor__site",
         "outcome",
     ).prefetch_related(
+        "demand__grades",
         Prefetch("inputs__offer", queryset=offers),
         Prefetch("parties", queryset=ProposalParty.objects.select_related("organisation")),
     )
