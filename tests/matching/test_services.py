@@ -226,3 +226,19 @@ def test_a_later_run_promises_no_tonne_twice_and_skips_declined_pairs(
     assert run_start(actor=facilitator, network=network).proposals.count() == 0  # all promised
     proposal_answer(actor=other_member, proposal=released, interested=False, reason="price")
     assert run_start(actor=facilitator, network=network).proposals.count() == 0  # declined pair
+
+
+def test_a_run_that_breaks_stays_on_record_as_failed(
+    network, facilitator, offer, demand, monkeypatch
+):
+    from metalloop.matching.services import runs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver vanished")
+
+    monkeypatch.setattr(runs, "match", broken)
+    with pytest.raises(RuntimeError):
+        run_start(actor=facilitator, network=network)
+    run = MatchingRun.objects.get()
+    assert run.status == "failed" and "solver vanished" in run.error
+    assert not run.proposals.exists()

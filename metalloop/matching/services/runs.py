@@ -70,6 +70,8 @@ def run_start(
             {"horizon_months": _("The horizon must lie between 1 and 36 months.")},
             code=ErrorCode.RUN_INVALID,
         )
+    # Not one transaction: the run is recorded first, so that its progress can be read while it
+    # works and a failure stays on record; the proposals are stored in one transaction.
     run = MatchingRun.objects.create(
         network=network,
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -86,6 +88,9 @@ def run_start(
         raise ApplicationError(
             _("The matching run failed: %(error)s") % {"error": error}, code=ErrorCode.RUN_FAILED
         ) from error
+    except Exception as error:
+        _fail(run, f"{type(error).__name__}: {error}")
+        raise
     return run
 
 
