@@ -86,6 +86,19 @@ def proposal_list(
     return proposals.order_by("-score", "pk")
 
 
+def inbox_list(*, actor: Any) -> QuerySet[Proposal]:
+    """Proposals released to the actor's organisation (and their later states), best first."""
+    return proposal_list(actor=actor).filter(
+        status__in=[
+            ProposalStatus.RELEASED,
+            ProposalStatus.DECLINED,
+            ProposalStatus.INTRODUCED,
+            ProposalStatus.SETTLED,
+            ProposalStatus.FAILED,
+        ]
+    )
+
+
 def proposal_get(*, actor: Any, proposal_id: int) -> Proposal:
     proposal = proposal_list(actor=actor).filter(pk=proposal_id).first()
     if proposal is None:
@@ -134,12 +147,6 @@ def feedback_records(network: Network) -> tuple[QuerySet[ProposalParty], QuerySe
         .prefetch_related(offers)
     )
     return parties, outcomes
-
-
-@dataclass(frozen=True)
-class ReasonCount:
-    reason: str
-    count: int
 
 
 def acceptance_by_reason(*, actor: Any, network: Network) -> dict[str, Any]:

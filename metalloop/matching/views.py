@@ -139,9 +139,7 @@ def settings_update(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The proposals released to the member's organisation."""
-    proposals = selectors.proposal_list(actor=request.user).exclude(
-        status__in=["proposed", "dropped", "superseded"]
-    )
+    proposals = selectors.inbox_list(actor=request.user)
     facilitated = [
         n
         for n in exchange_networks(actor=request.user)

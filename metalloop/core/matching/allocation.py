@@ -28,12 +28,6 @@ FLOW_EPSILON = 1e-7
 """Flows below this are zero [t] (solver tolerance)."""
 
 
-class RowKind(StrEnum):
-    SUPPLY = "supply"  # sum of leaving arcs <= bound
-    CAPACITY = "capacity"  # sum of entering arcs <= bound
-    BALANCE = "balance"  # leaving - yield * entering == 0
-
-
 @dataclass(frozen=True)
 class FlowProblem:
     """A frozen, validated allocation problem.
