@@ -1,5 +1,7 @@
 """Models of the exchange (split by subject; import them from here)."""
 
+from metalloop.exchange.models.analysis import ListingElement, ListingGrade
+from metalloop.exchange.models.attachments import ATTACHMENT_TYPES, ListingAttachment
 from metalloop.exchange.models.choices import (
     AnalysisMethod,
     AttachmentKind,
@@ -16,17 +18,8 @@ from metalloop.exchange.models.choices import (
     TransportMode,
     Visibility,
 )
-from metalloop.exchange.models.listings import (
-    ATTACHMENT_TYPES,
-    DEMAND_ONLY_FIELDS,
-    MAX_DILUTION_PCT,
-    MAX_DISTANCE_KM,
-    Listing,
-    ListingAttachment,
-    ListingElement,
-    ListingGrade,
-    mass_in_t,
-)
+from metalloop.exchange.models.listing_rules import DEMAND_ONLY_FIELDS
+from metalloop.exchange.models.listings import MAX_DILUTION_PCT, MAX_DISTANCE_KM, Listing, mass_in_t
 from metalloop.exchange.models.processors import Processor, ProcessorInput, ProcessorOutput
 from metalloop.exchange.models.quality import (
     QUALITY_MEANINGS,

@@ -1,4 +1,8 @@
-"""Listings: offers and demands of scrap, by-products, residues and used components."""
+"""Listings: offers and demands of scrap, by-products, residues and used components.
+
+A listing's rules across fields are in :mod:`.listing_rules`, its grades and chemistry in
+:mod:`.analysis`, its documents in :mod:`.attachments`.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from metalloop.accounts.models import Organisation
 from metalloop.common.models import TimestampedModel
 from metalloop.exchange import codes
-from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models.choices import (
     AnalysisMethod,
     AttachmentKind,
@@ -34,21 +37,12 @@ from metalloop.exchange.models.choices import (
     TransportMode,
     Visibility,
 )
+from metalloop.exchange.models.listing_rules import listing_errors
 from metalloop.exchange.models.quality import QualityFacts, QualityLevel, quality_level
 from metalloop.network.models import Network, Site
 
 MAX_DISTANCE_KM = 2000
 MAX_DILUTION_PCT = 50
-DEMAND_ONLY_FIELDS = (
-    "min_quantity",
-    "min_lot_t",
-    "max_distance_km",
-    "r_strategy",
-    "max_dilution_pct",
-    "accepted_forms",
-    "permitted_waste_codes",
-)
-"""Fields only a demand states; an offer leaves them empty."""
 
 
 def _positive(field: str) -> Q:
@@ -241,70 +235,9 @@ class Listing(TimestampedModel):
     def clean(self) -> None:
         """Rules across the fields of one listing (the database constraints say the same)."""
         super().clean()
-        errors: dict[str, ValidationError] = {}
-        if (
-            self.available_until
-            and self.available_from
-            and self.available_until < self.available_from
-        ):
-            errors["available_until"] = ValidationError(
-                _("The listing cannot end before it starts (%(start)s).")
-                % {"start": self.available_from.isoformat()},
-                code=ErrorCode.DATES_INVALID,
-            )
-        if self.unit == QuantityUnit.PCS and self.unit_mass_kg is None:
-            errors["unit_mass_kg"] = ValidationError(
-                _("Give the mass per piece, so that the mass of the listing is known."),
-                code=ErrorCode.UNIT_MASS_REQUIRED,
-            )
-        if (
-            self.side == Side.OFFER
-            and self.legal_status == LegalStatus.WASTE
-            and not self.waste_code
-        ):
-            errors["waste_code"] = ValidationError(
-                _("Waste needs its waste code (AVV)."), code=ErrorCode.WASTE_CODE_REQUIRED
-            )
-        if self.analysis_date and self.analysis_date > timezone.localdate():
-            errors["analysis_date"] = ValidationError(
-                _("The analysis date lies in the future."), code=ErrorCode.ANALYSIS_DATE_IN_FUTURE
-            )
-        errors.update(self._quantity_errors())
-        if self.side == Side.OFFER:
-            errors.update(self._demand_field_errors())
+        errors = listing_errors(self)
         if errors:
             raise ValidationError(errors)
-
-    def _quantity_errors(self) -> dict[str, ValidationError]:
-        errors = {}
-        for field in ("quantity", "unit_mass_kg", "min_quantity", "min_lot_t"):
-            value = getattr(self, field)
-            if value is not None and value <= 0:
-                errors[field] = ValidationError(
-                    _("A quantity must be greater than zero."), code=ErrorCode.QUANTITY_INVALID
-                )
-        if (
-            "min_quantity" not in errors
-            and self.min_quantity is not None
-            and self.quantity is not None
-            and self.min_quantity > self.quantity
-        ):
-            errors["min_quantity"] = ValidationError(
-                _("The minimum quantity lies above the quantity (%(quantity)s %(unit)s).")
-                % {"quantity": _decimal_text(self.quantity), "unit": self.unit},
-                code=ErrorCode.MIN_QUANTITY_ABOVE_QUANTITY,
-            )
-        return errors
-
-    def _demand_field_errors(self) -> dict[str, ValidationError]:
-        return {
-            field: ValidationError(
-                _("Only a demand states this; leave it empty for an offer."),
-                code=ErrorCode.DEMAND_ONLY,
-            )
-            for field in DEMAND_ONLY_FIELDS
-            if getattr(self, field) not in (None, "", [])
-        }
 
     @property
     def is_offer(self) -> bool:
@@ -360,128 +293,11 @@ def mass_in_t(quantity: Decimal, unit: str, unit_mass_kg: Decimal | None) -> Dec
     return quantity * (unit_mass_kg or Decimal(0)) / 1000
 
 
-def _decimal_text(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-class ListingGrade(models.Model):
-    """A scrap grade or alloy: what an offer is, or what a demand accepts."""
-
-    listing = models.ForeignKey(
-        Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="grades"
-    )
-    code = models.CharField(_("grade or alloy"), max_length=60, validators=[codes.validate_grade])
-
-    class Meta:
-        ordering = ["listing", "code"]
-        verbose_name = _("grade or alloy")
-        verbose_name_plural = _("grades and alloys")
-        constraints = [
-            models.UniqueConstraint(fields=["listing", "code"], name="listing_grade_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.code
-
-
-class ListingElement(models.Model):
-    """The share of one element: an offer's analysed range, or a demand's limit [wt-%]."""
-
-    listing = models.ForeignKey(
-        Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="elements"
-    )
-    element = models.CharField(_("element"), max_length=3, validators=[codes.validate_element])
-    min_pct = models.DecimalField(
-        _("minimum [wt-%]"),
-        max_digits=9,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    max_pct = models.DecimalField(
-        _("maximum [wt-%]"),
-        max_digits=9,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-
-    class Meta:
-        ordering = ["listing", "element"]
-        verbose_name = _("element share")
-        verbose_name_plural = _("chemistry")
-        constraints = [
-            models.UniqueConstraint(fields=["listing", "element"], name="listing_element_unique"),
-            models.CheckConstraint(
-                condition=Q(min_pct__isnull=False) | Q(max_pct__isnull=False),
-                name="listing_element_has_a_bound",
-            ),
-            models.CheckConstraint(
-                condition=(Q(min_pct__isnull=True) | Q(min_pct__gte=0, min_pct__lte=100))
-                & (Q(max_pct__isnull=True) | Q(max_pct__gte=0, max_pct__lte=100)),
-                name="listing_element_shares_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(min_pct__isnull=True)
-                | Q(max_pct__isnull=True)
-                | Q(min_pct__lte=models.F("max_pct")),
-                name="listing_element_min_not_above_max",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.element} {self.min_pct}–{self.max_pct}"
-
-
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-"""The file types an attachment may have, by suffix, with the type they are served as."""
-
-
 def attachment_path(instance: Any, filename: str) -> str:
-    """Store under a random name: the original name may name the owner."""
+    """Store under a random name: the original name may name the owner.
+
+    Used by :class:`~metalloop.exchange.models.attachments.ListingAttachment`; it stays in
+    this module because migration 0001 names it here.
+    """
     suffix = PurePath(filename).suffix.lower()
     return f"exchange/attachments/{uuid.uuid4().hex}{suffix}"
-
-
-class ListingAttachment(TimestampedModel):
-    """A document of a listing (analysis certificate, photo). Can reveal the owner
-    (letterheads), so only the owner, the network's facilitators and admins read it."""
-
-    listing = models.ForeignKey(
-        Listing, verbose_name=_("listing"), on_delete=models.CASCADE, related_name="attachments"
-    )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(
-        _("kind"), max_length=30, choices=AttachmentKind.choices, default=AttachmentKind.OTHER
-    )
-    size = models.PositiveIntegerField(_("size [bytes]"))
-    content_type = models.CharField(_("content type"), max_length=100)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["listing", "created_at", "id"]
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        constraints = [
-            models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name

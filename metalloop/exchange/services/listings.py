@@ -1,11 +1,14 @@
-"""Writes of listings: create, change, withdraw, verify, expire."""
+"""Writes of listings: create, change, withdraw, verify, expire.
+
+How their fields are normalised, checked together, written and audited is in
+:mod:`._listing_fields`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,14 +20,11 @@ from metalloop.accounts.models import Organisation
 from metalloop.common.audit import audit_record, diff
 from metalloop.common.errors import ApplicationError
 from metalloop.common.models import AuditAction
-from metalloop.exchange.adapters import ElementShare, normalised_grades, validated_elements
+from metalloop.exchange.adapters import ElementShare
 from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models import (
-    DEMAND_ONLY_FIELDS,
     AttachmentKind,
     Listing,
-    ListingElement,
-    ListingGrade,
     ListingStatus,
     Logistics,
     Recurrence,
@@ -36,170 +36,25 @@ from metalloop.exchange.permissions import (
     can_edit_listing,
     can_verify_listing,
 )
-from metalloop.exchange.services._common import (
-    Errors,
-    as_decimal,
-    check_owner_not_named,
-    check_placement,
-    clean_text,
-    code_list,
-    decimal_text,
-    is_operator,
-    refuse_unknown_fields,
-    state_of,
-    validated,
+from metalloop.exchange.services._common import code_list, is_operator, refuse_unknown_fields
+from metalloop.exchange.services._listing_fields import (
+    LISTING_FIELDS,
+    element_rows,
+    listing_state,
+    normalised_value,
+    validated_listing,
+    write_children,
 )
 from metalloop.exchange.signals import listing_changed
 from metalloop.network.models import Network, Site
 
-LISTING_FIELDS = (
-    "side",
-    "kind",
-    "title",
-    "description",
-    "material",
-    "waste_code",
-    "legal_status",
-    "form",
-    "size",
-    "quantity",
-    "unit",
-    "unit_mass_kg",
-    "recurrence",
-    "available_from",
-    "available_until",
-    "logistics",
-    "transport_modes",
-    "price_eur_per_t",
-    "visibility",
-    "analysis_method",
-    "analysis_date",
-    *DEMAND_ONLY_FIELDS,
-)
 UPDATABLE_FIELDS = (*(f for f in LISTING_FIELDS if f != "side"), "status", "site")
-TRACKED = (*LISTING_FIELDS, "status", "site_id", "verified_at", "verified_by_id")
-DECIMAL_FIELDS = (
-    "quantity",
-    "unit_mass_kg",
-    "price_eur_per_t",
-    "min_quantity",
-    "min_lot_t",
-    "max_dilution_pct",
-)
 SUBSTANTIVE = frozenset(
     {"material", "waste_code", "legal_status", "analysis_method", "analysis_date", "grades",
      "elements"}
 )  # fmt: skip
 """Changes that undo a facilitator's verification: the checked data are no longer the same."""
 STATUSES_BY_UPDATE = (ListingStatus.ACTIVE, ListingStatus.FULFILLED, ListingStatus.WITHDRAWN)
-
-
-def listing_state(listing: Listing) -> dict[str, Any]:
-    """The audited state of a listing: its fields, grades and chemistry."""
-    return state_of(listing, TRACKED) | {
-        "grades": sorted(g.code for g in listing.grades.all()),
-        "elements": {
-            e.element: [decimal_text(e.min_pct), decimal_text(e.max_pct)]
-            for e in listing.elements.all()
-        },
-    }
-
-
-def element_rows(elements: Iterable[ElementShare | Mapping[str, Any]]) -> list[ElementShare]:
-    """Chemistry rows as :class:`ElementShare`, from themselves or from mappings."""
-    rows = []
-    for item in elements:
-        if isinstance(item, ElementShare):
-            rows.append(item)
-        else:
-            rows.append(
-                ElementShare(
-                    str(item.get("element", "")).strip(),
-                    as_decimal(item.get("min_pct")),
-                    as_decimal(item.get("max_pct")),
-                )
-            )
-    return rows
-
-
-def _normalised(name: str, value: Any) -> Any:
-    if name in DECIMAL_FIELDS:
-        return as_decimal(value)
-    if name in ("transport_modes", "accepted_forms", "permitted_waste_codes"):
-        return code_list(value or [])
-    if value is None and name in ("waste_code", "size", "description", "r_strategy",
-                                  "analysis_method"):  # fmt: skip
-        return ""
-    return clean_text(value)
-
-
-def _validated(
-    listing: Listing,
-    *,
-    grades: Iterable[str] | None,
-    elements: Iterable[ElementShare] | None,
-) -> tuple[list[str] | None, list[ElementShare] | None]:
-    """Check the listing, its placement, grades and chemistry together; all errors at once."""
-    errors = Errors()
-    errors.check(lambda: validated(listing))
-    if listing.organisation_id and listing.site_id and listing.network_id:
-        check_placement(
-            errors, network=listing.network, organisation=listing.organisation, site=listing.site
-        )
-        check_owner_not_named(
-            errors,
-            visibility=listing.visibility,
-            organisation=listing.organisation,
-            texts={
-                "title": listing.title,
-                "description": listing.description,
-                "size": listing.size,
-            },
-        )
-    found_grades = None if grades is None else errors.check(lambda: normalised_grades(grades))
-    found_elements = None
-    if elements is not None:
-        found_elements = errors.check(
-            lambda: validated_elements(elements, is_offer=listing.side == Side.OFFER)
-        )
-        for share in found_elements or []:
-            errors.check(
-                partial(
-                    _row_clean,
-                    ListingElement(
-                        element=share.element, min_pct=share.min_pct, max_pct=share.max_pct
-                    ),
-                )
-            )
-    errors.raise_any()
-    return found_grades, found_elements
-
-
-def _row_clean(row: ListingElement) -> None:
-    try:
-        validated(row, exclude=["listing"])
-    except ValidationError as invalid:
-        messages = [m for ms in invalid.message_dict.values() for m in ms]
-        raise ValidationError(
-            {f"elements.{row.element}": ValidationError(messages, code=ErrorCode.ANALYSIS_INVALID)}
-        ) from invalid
-
-
-def _write_children(
-    listing: Listing, grades: list[str] | None, elements: list[ElementShare] | None
-) -> None:
-    cache = getattr(listing, "_prefetched_objects_cache", {})
-    if grades is not None:
-        cache.pop("grades", None)
-        listing.grades.all().delete()
-        ListingGrade.objects.bulk_create(ListingGrade(listing=listing, code=c) for c in grades)
-    if elements is not None:
-        cache.pop("elements", None)
-        listing.elements.all().delete()
-        ListingElement.objects.bulk_create(
-            ListingElement(listing=listing, element=s.element, min_pct=s.min_pct, max_pct=s.max_pct)
-            for s in elements
-        )
 
 
 def _announce(listing: Listing, *, created: bool, actor: Any) -> None:
@@ -272,15 +127,15 @@ def listing_create(
         organisation=owner,
         site=site,
         created_by=actor if not is_operator(actor) else None,
-        **{name: _normalised(name, value) for name, value in values.items()},
+        **{name: normalised_value(name, value) for name, value in values.items()},
     )
     if listing.side == Side.DEMAND and listing.max_dilution_pct is None:
         listing.max_dilution_pct = Decimal(0)
-    found_grades, found_elements = _validated(
+    found_grades, found_elements = validated_listing(
         listing, grades=code_list(grades), elements=element_rows(elements)
     )
     listing.save()
-    _write_children(listing, found_grades, found_elements)
+    write_children(listing, found_grades, found_elements)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -318,14 +173,14 @@ def listing_update(
         )
     before = listing_state(listing)
     for name, value in fields.items():
-        setattr(listing, name, value if name == "site" else _normalised(name, value))
-    found_grades, found_elements = _validated(
+        setattr(listing, name, value if name == "site" else normalised_value(name, value))
+    found_grades, found_elements = validated_listing(
         listing,
         grades=None if grades is None else code_list(grades),
         elements=None if elements is None else element_rows(elements),
     )
     listing.save()
-    _write_children(listing, found_grades, found_elements)
+    write_children(listing, found_grades, found_elements)
     changes = diff(before, listing_state(listing))
     if listing.verified_at is not None and SUBSTANTIVE & set(changes):
         listing.verified_at, listing.verified_by = None, None

@@ -1,0 +1,238 @@
+"""Forms of listings: the search filters, the offer and demand form, attachments, imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from metalloop.common.errors import validation_messages
+from metalloop.exchange import adapters
+from metalloop.exchange.forms._common import DATE, EMPTY, set_choices
+from metalloop.exchange.models import (
+    DEMAND_ONLY_FIELDS,
+    MAX_DILUTION_PCT,
+    MAX_DISTANCE_KM,
+    AnalysisMethod,
+    AttachmentKind,
+    LegalStatus,
+    ListingKind,
+    ListingStatus,
+    Logistics,
+    MaterialForm,
+    QuantityUnit,
+    Recurrence,
+    Side,
+    TransportMode,
+    Visibility,
+)
+
+DEFAULT_RADIUS_KM = 50
+
+
+class ListingFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    side = forms.ChoiceField(label=_("Offer or demand"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    material = forms.ChoiceField(label=_("Material"), required=False)
+    grade = forms.ChoiceField(label=_("Grade or alloy"), required=False)
+    place = forms.CharField(
+        label=_("Place or postcode"),
+        required=False,
+        help_text=_("e.g. Duisburg or 47119 Duisburg"),
+    )
+    radius_km = forms.IntegerField(
+        label=_("Radius [km]"), required=False, min_value=1, max_value=MAX_DISTANCE_KM
+    )
+    network = forms.ChoiceField(label=_("Network"), required=False)
+
+    def __init__(self, *args: Any, networks: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self.fields["side"], EMPTY + list(Side.choices))
+        set_choices(self.fields["kind"], EMPTY + list(ListingKind.choices))
+        set_choices(self.fields["material"], EMPTY + adapters.material_choices())
+        set_choices(self.fields["grade"], EMPTY + adapters.grade_choices())
+        set_choices(self.fields["network"], EMPTY + networks)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; an invalid value filters nothing rather than failing."""
+        self.is_valid()
+        found = {name: value for name, value in self.cleaned_data.items() if value}
+        if found.get("place") and "radius_km" not in found:
+            found["radius_km"] = DEFAULT_RADIUS_KM
+        if "radius_km" in found and not found.get("place"):
+            del found["radius_km"]
+        return found
+
+
+class ListingForm(forms.Form):
+    """An offer or a demand; the demand-only fields are left out for offers."""
+
+    network = forms.ChoiceField(label=_("Network"))
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ListingKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    material = forms.ChoiceField(label=_("Material"))
+    grades = forms.MultipleChoiceField(
+        label=_("Grades and alloys"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("An offer: what it is. A demand: what it accepts. Ctrl-click for several."),
+    )
+    legal_status = forms.ChoiceField(label=_("Legal status"), choices=LegalStatus.choices)
+    waste_code = forms.ChoiceField(label=_("Waste code (AVV)"), required=False)
+    form = forms.ChoiceField(label=_("Form"), choices=MaterialForm.choices)
+    size = forms.CharField(label=_("Size"), max_length=200, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=3)
+    unit = forms.ChoiceField(label=_("Unit"), choices=QuantityUnit.choices)
+    unit_mass_kg = forms.DecimalField(
+        label=_("Mass per piece [kg]"), max_digits=12, decimal_places=3, required=False
+    )
+    recurrence = forms.ChoiceField(
+        label=_("Recurrence"),
+        choices=Recurrence.choices,
+        help_text=_("For a recurring listing the quantity is per interval."),
+    )
+    available_from = forms.DateField(label=_("Available from"), widget=DATE)
+    available_until = forms.DateField(label=_("Available until"), widget=DATE, required=False)
+    logistics = forms.ChoiceField(label=_("Logistics"), choices=Logistics.choices)
+    transport_modes = forms.MultipleChoiceField(
+        label=_("Transport modes"),
+        choices=TransportMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price_eur_per_t = forms.DecimalField(
+        label=_("Price indication [EUR/t]"),
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("Negative: the owner pays for taking the material."),
+    )
+    analysis_method = forms.ChoiceField(
+        label=_("Analysis method"), choices=EMPTY + list(AnalysisMethod.choices), required=False
+    )
+    analysis_date = forms.DateField(label=_("Analysis date"), widget=DATE, required=False)
+    min_quantity = forms.DecimalField(
+        label=_("Minimum quantity"), max_digits=12, decimal_places=3, required=False
+    )
+    min_lot_t = forms.DecimalField(
+        label=_("Minimum lot per delivery [t]"), max_digits=12, decimal_places=3, required=False
+    )
+    max_distance_km = forms.IntegerField(
+        label=_("Maximum distance [km]"), min_value=1, max_value=MAX_DISTANCE_KM, required=False
+    )
+    r_strategy = forms.ChoiceField(label=_("Intended R-strategy"), required=False)
+    max_dilution_pct = forms.DecimalField(
+        label=_("Maximum dilution [%]"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_DILUTION_PCT,
+        required=False,
+        help_text=_("How much clean material you can blend in."),
+    )
+    accepted_forms = forms.MultipleChoiceField(
+        label=_("Accepted forms"),
+        choices=MaterialForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: any form."),
+    )
+    permitted_waste_codes = forms.MultipleChoiceField(
+        label=_("Waste codes your permit covers"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        initial=Visibility.ANONYMOUS,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s, label) for s, label in ListingStatus.choices if s != ListingStatus.EXPIRED],
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        side: str,
+        networks: list[tuple[str, str]],
+        sites: list[tuple[int, str]],
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.side = side
+        set_choices(self.fields["network"], networks)
+        set_choices(self.fields["site"], sites)
+        set_choices(self.fields["material"], EMPTY + adapters.material_choices())
+        set_choices(self.fields["grades"], adapters.grade_choices())
+        set_choices(self.fields["waste_code"], EMPTY + adapters.waste_code_choices())
+        set_choices(self.fields["r_strategy"], EMPTY + adapters.r_strategy_choices())
+        set_choices(self.fields["permitted_waste_codes"], adapters.waste_code_choices())
+        if side == Side.OFFER:
+            for name in DEMAND_ONLY_FIELDS:
+                del self.fields[name]
+        else:
+            del self.fields["analysis_method"], self.fields["analysis_date"]
+        if editing:
+            del self.fields["network"]
+        else:
+            del self.fields["status"]
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as the services take them (empty choices become "")."""
+        values = dict(self.cleaned_data)
+        values.pop("network", None)
+        values.pop("site", None)
+        if not values.get("status"):
+            values.pop("status", None)
+        return values
+
+
+def add_listing_errors(
+    form: forms.Form, formset: forms.BaseFormSet[Any], error: ValidationError
+) -> None:
+    """Show a service's errors where they belong: at the field, at the chemistry row of the
+    element (``elements.Cr``), above the chemistry (``elements``), or above the form."""
+    rows = {row.cleaned_data.get("element"): row for row in formset.forms if row.is_valid()}
+    for field, messages in validation_messages(error).items():
+        for message in messages:
+            if field in form.fields:
+                form.add_error(field, message)
+            elif field.startswith("elements.") and field[9:] in rows:
+                rows[field[9:]].add_error(None, message)
+            elif field.startswith("elements"):
+                formset.non_form_errors().append(message)
+            else:
+                form.add_error(None, message)
+
+
+def listing_initial(listing: Any) -> dict[str, Any]:
+    fields = [name for name in ListingForm.base_fields if name not in ("network", "grades")]
+    initial = {name: getattr(listing, name) for name in fields if name != "site"}
+    initial["site"] = listing.site_id
+    initial["grades"] = [g.code for g in listing.grades.all()]
+    return initial
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, CSV or XLSX."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=AttachmentKind.choices)
+
+
+class ImportForm(forms.Form):
+    network = forms.ChoiceField(label=_("Network"))
+    file = forms.FileField(label=_("Table (CSV or XLSX)"))
+
+    def __init__(self, *args: Any, networks: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self.fields["network"], networks)
