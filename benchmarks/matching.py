@@ -415,27 +415,15 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     """
     start = time.perf_counter()
     sources, sinks, pairs = built.sources, built.sinks, built.pairs  # type: ignore[attr-defined]
-    processors = built.problem.processors  # type: ignore[attr-defined]
     n_src, n_snk, p = len(sources), len(sinks), len(pairs)
     dense = n_src * n_snk
-    members = problem.arcs - p
-    # Per sink: the processor's output row and its yield (-1 / 0 for demands).
+    members = problem.arcs - p  # pool memberships and processing columns, as they are
+    # Per sink: its processor's throughput row (-1 for demands). A column into a processor
+    # has a third entry there (-1); every other column has two.
     into = sinks.kind == SinkKind.PROCESSOR
-    output_row = np.full(n_snk, -1, dtype=np.int64)
-    yields = np.zeros(n_snk)
-    produced = np.flatnonzero(sources.kind == SourceKind.PROCESSED)
-    row_of_processor = np.empty(len(processors), dtype=np.int64)
-    row_of_processor[sources.origin[produced]] = produced
-    output_row[into] = row_of_processor[sinks.origin[into]]
-    yields[into] = [processors[k].output.yield_share for k in sinks.origin[into]]
-    # Column-wise matrix: 2 entries per column, 3 into a processor (its output row), but 2
-    # for a processor's output into its own input, where the output row is the source row
-    # (coefficient 1 - yield; a pair the search never admits). Then the member arcs.
-    third_per_sink = into.astype(np.int64)
-    per_column = np.tile(2 + third_per_sink, n_src)
-    own = np.flatnonzero(into)
-    own_column = output_row[own] * n_snk + own
-    per_column[own_column] = 2
+    throughput_row = np.full(n_snk, -1, dtype=np.int64)
+    throughput_row[into] = n_src + n_snk + sinks.origin[into]  # as flow_problem_of numbers them
+    per_column = np.tile(2 + into.astype(np.int64), n_src)
     member_rows = problem.arc_rows[p:]
     member_coef = problem.arc_coefficients[p:]
     member_used = member_rows >= 0
@@ -451,13 +439,12 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     value[first] = 1.0
     index[first + 1] = np.tile(np.arange(n_src, n_src + n_snk, dtype=np.int32), n_src)
     value[first + 1] = 1.0
-    with_third = np.zeros((n_src, n_snk), dtype=bool)
-    with_third[:, into] = True
-    with_third.ravel()[own_column] = False
-    third = first[with_third.ravel()] + 2
-    index[third] = np.broadcast_to(output_row.astype(np.int32), (n_src, n_snk))[with_third]
-    value[third] = np.broadcast_to(-yields, (n_src, n_snk))[with_third]
-    value[first[own_column]] = 1.0 - yields[own]
+    with_third = np.broadcast_to(into, (n_src, n_snk)).ravel()
+    third = first[with_third] + 2
+    index[third] = np.broadcast_to(throughput_row.astype(np.int32), (n_src, n_snk)).ravel()[
+        with_third
+    ]
+    value[third] = -1.0
     del first, third, with_third
     member_slots = start_[dense:-1, None] + np.cumsum(member_used, axis=1) - 1
     index[member_slots[member_used]] = member_rows[member_used].astype(np.int32)

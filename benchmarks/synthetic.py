@@ -77,7 +77,9 @@ Processors
     One per 100 offers (at least one from 50 offers): briquetting (40 %: turnings of steel,
     aluminium or copper into briquettes), shredding (35 %: mixed steel or aluminium scrap into
     shredded grades EU27:E40 / ISRI:Zorba) and sorting (25 %: mixed aluminium into cast
-    aluminium, copper cable into granules). Yields ``U(0.85, 0.98)``; capacities lognormal,
+    aluminium, copper cable into granules). Yields ``U(0.85, 0.98)``; a steel shredder
+    yields ``U(0.70, 0.80)`` shredded steel and, as a second output, ``U(0.05, 0.08)``
+    non-ferrous Zorba (the rest is shredder residue, not modelled); capacities lognormal,
     median 10 000 t/a (σ = 0.8); maximum input distance lognormal with median 150 km. Their
     output is end-of-waste.
 Data quality
@@ -669,6 +671,16 @@ PROCESSES = (
     ),
 )
 
+CO_PRODUCTS = {
+    ("shredding", "MAT:steel-non-alloy"): (
+        "MAT:aluminium",
+        ("ISRI:Zorba",),
+        Form.SHREDDED,
+        (0.05, 0.08),
+    ),
+}
+"""A second output: a steel shredder's non-ferrous fraction, sold as Zorba."""
+
 
 def _processor(draw: _Draw, key: str, site: Coordinates) -> Processor:
     rng = draw.rng
@@ -690,13 +702,27 @@ def _processor(draw: _Draw, key: str, site: Coordinates) -> Processor:
         modes=draw.modes(0.30, 0.10),
         data_quality=3,
     )
-    output = ProcessorOutput(
-        material=out_material,
-        yield_share=float(rng.uniform(0.85, 0.98)),
-        grades=frozenset(out_grades),
-        form=out_form,
-    )
-    return Processor(key, key, process, inputs, output)
+    co_product = CO_PRODUCTS.get((process, out_material))
+    main_yield = (0.70, 0.80) if co_product else (0.85, 0.98)
+    outputs = [
+        ProcessorOutput(
+            material=out_material,
+            yield_share=float(rng.uniform(*main_yield)),
+            grades=frozenset(out_grades),
+            form=out_form,
+        )
+    ]
+    if co_product:
+        material, co_grades, co_form, (low, high) = co_product
+        outputs.append(
+            ProcessorOutput(
+                material=material,
+                yield_share=float(rng.uniform(low, high)),
+                grades=frozenset(co_grades),
+                form=co_form,
+            )
+        )
+    return Processor(key, key, process, inputs, tuple(outputs))
 
 
 def generate(

@@ -152,13 +152,13 @@ def demand_of(listing: Listing, period_end: dt.date, committed: float = 0.0) -> 
 
 
 def processor_of(processor: Processor, period: core.TimeWindow) -> core.Processor | None:
-    """The core's view of a processor (inputs and outputs prefetched), by its main output:
-    the one with the highest yield. ``None`` without inputs or outputs."""
+    """The core's view of a processor (inputs and outputs prefetched), its outputs by
+    falling yield. ``None`` without inputs or outputs, or where the yields add up to more
+    than 100 % (which the exchange refuses, but an edit in the admin could store)."""
     inputs = list(processor.inputs.all())
     outputs = sorted(processor.outputs.all(), key=lambda o: (-o.yield_pct, o.pk))
-    if not inputs or not outputs:
+    if not inputs or not outputs or sum(o.yield_pct for o in outputs) > 100:
         return None
-    main = outputs[0]
     grades = frozenset(i.grade for i in inputs if i.grade)
     open_to_any_grade = any(not i.grade for i in inputs)
     intake = core.Demand(
@@ -173,19 +173,21 @@ def processor_of(processor: Processor, period: core.TimeWindow) -> core.Processo
         | frozenset(i.waste_code for i in inputs if i.waste_code),
         modes=_modes(processor.transport_modes),
     )
-    output = core.ProcessorOutput(
-        material=main.material,
-        yield_share=float(main.yield_pct) / 100,
-        grades=frozenset({main.grade}) if main.grade else frozenset(),
-        form=core.Form(main.form) if main.form else None,
-        legal_status=core.LegalStatus(main.legal_status),
-    )
     return core.Processor(
         key=str(processor.pk),
         owner=str(processor.organisation_id),
         process=processor.process,
         inputs=intake,
-        output=output,
+        outputs=tuple(
+            core.ProcessorOutput(
+                material=out.material,
+                yield_share=float(out.yield_pct) / 100,
+                grades=frozenset({out.grade}) if out.grade else frozenset(),
+                form=core.Form(out.form) if out.form else None,
+                legal_status=core.LegalStatus(out.legal_status),
+            )
+            for out in outputs
+        ),
     )
 
 

@@ -171,8 +171,25 @@ def facts(rule: str, found: Mapping[str, Any]) -> str:
     if rule == "transport":
         return mode(found["mode"])
     if rule == "processor":
-        return _("%(process)s, yield %(share)s %%") % {
-            "process": _choice(ProcessKind, found["process"]),
-            "share": _number(found["yield"] * 100, 0),
-        }
+        return _processing(found)
     return ""
+
+
+def _processing(found: Mapping[str, Any]) -> str:
+    """The process and the yield of the output delivered, then any co-products."""
+    text = _("%(process)s, yield %(share)s %%") % {
+        "process": _choice(ProcessKind, found["process"]),
+        "share": _number(found["yield"] * 100, 0),
+    }
+    others = found.get("co_products") or []
+    if not others:
+        return text
+    listed = ", ".join(
+        _("%(material)s %(share)s %%")
+        % {
+            "material": label_of(o["material"]) or o["material"],
+            "share": _number(o["yield"] * 100, 0),
+        }
+        for o in others
+    )
+    return _("%(text)s; the same input also yields %(others)s") % {"text": text, "others": listed}

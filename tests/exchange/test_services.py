@@ -454,6 +454,33 @@ def test_a_processor_needs_inputs_outputs_and_sound_rows(member, network, site):
     assert not Processor.objects.exists()
 
 
+def test_outputs_whose_yields_add_up_to_more_than_all_are_refused(member, network, site):
+    two = [
+        {"material": "MAT:steel-non-alloy", "form": "shredded", "legal_status": "end_of_waste",
+         "yield_pct": Decimal(72)},
+        {"material": "MAT:aluminium", "form": "shredded", "legal_status": "waste",
+         "yield_pct": Decimal("30.5")},
+    ]  # fmt: skip
+    errors = refused(
+        services.processor_create,
+        actor=member,
+        network=network,
+        site=site,
+        **processor_values(outputs=two),
+    )
+    assert errors == {
+        "outputs": ["The outputs' yields add up to 102.5 %; together they can be at most 100 %."]
+    }
+    assert not Processor.objects.exists()
+    two[1]["yield_pct"] = Decimal(5)
+    processor = services.processor_create(
+        actor=member, network=network, site=site, **processor_values(outputs=two)
+    )
+    two[1]["yield_pct"] = Decimal(29)
+    refused(services.processor_update, actor=member, processor=processor, outputs=two)
+    assert sorted(o.yield_pct for o in processor.outputs.all()) == [Decimal(5), Decimal(72)]
+
+
 def test_processor_grades_are_found_by_alias_and_withdrawal_is_audited(member, network, site):
     processor = services.processor_create(
         actor=member,

@@ -268,6 +268,17 @@ def test_the_processor_form_declares_and_reports_rows(client_for, member, networ
     assert refused.context["outputs"].forms[0].errors["yield_pct"]
     assert not Processor.objects.exists()
     data["outputs-0-yield_pct"] = "93"
+    data |= {
+        "outputs-1-material": "MAT:aluminium",
+        "outputs-1-form": "shredded",
+        "outputs-1-legal_status": "waste",
+        "outputs-1-yield_pct": "10",
+    }
+    too_much = client.post("/exchange/processors/new/", data)
+    assert too_much.status_code == 400
+    assert "ergeben zusammen 103 %" in too_much.text
+    assert not Processor.objects.exists()
+    data["outputs-1-yield_pct"] = "5"
     created = client.post("/exchange/processors/new/", data)
     assert created.status_code == 302
     processor = Processor.objects.get()

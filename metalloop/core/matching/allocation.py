@@ -1,12 +1,14 @@
 """The network-wide allocation: a linear programme over the candidate arcs.
 
 Rows are the nodes: an offer's supply (at most what it has), a sink's capacity (at most what
-it takes), and a balance per pool (what leaves equals what joins) and per processor (what
-leaves equals the yield times what enters). Columns are the arcs, bounded by what can pass
-in the common time window. The objective is the sum of the arcs' gains per tonne times
-their tonnes. Independent parts of the network (connected components) are solved one by
-one; the optimum is the same as over the whole. Infeasibility cannot arise (all-zero is
-always feasible); any other solver outcome is reported as the status, never raised.
+it takes), a balance per pool (what leaves equals what joins), and per processor a balance of
+its throughput (what it processes equals what enters) and one row per output (what leaves
+is at most the yield times the throughput). Columns are the arcs, bounded by what can pass
+in the common time window, and each processor's processing columns. The objective is the
+sum of the arcs' gains per tonne times their tonnes. Independent parts of the network
+(connected components) are solved one by one; the optimum is the same as over the whole.
+Infeasibility cannot arise (all-zero is always feasible); any other solver outcome is
+reported as the status, never raised.
 
 The model is built in small steps from a frozen problem, as in PyPSA and linopy:
 ``define_variables``, ``define_node_rows``, ``define_objective``, then ``build_model``.
@@ -37,7 +39,7 @@ class FlowProblem:
     row_upper : array
         Right-hand side per row [t]; 0 for balance rows.
     row_is_balance : array of bool
-        Equality rows (pools, processors).
+        Equality rows (pools, processors' throughput and links).
     arc_rows : array, shape (arcs, 3)
         Up to three rows each arc touches (``-1`` for none).
     arc_coefficients : array, shape (arcs, 3)
@@ -233,13 +235,13 @@ def allocate(
 
     Notes
     -----
-    Maximises :math:`\\sum_a g_a x_a` subject to :math:`\\sum_{a \\in out(i)} x_a \\le S_i`
-    per supply row, :math:`\\sum_{a \\in in(j)} x_a \\le D_j` per capacity row,
-    :math:`\\sum_{a \\in out(p)} x_a - y_p \\sum_{a \\in in(p)} x_a = 0` per balance row
-    and :math:`0 \\le x_a \\le u_a`. Components share no row, so solving them apart gives the
+    Maximises :math:`\\sum_a g_a x_a` subject to :math:`A x \\le b` on the supply, capacity
+    and output rows, :math:`A x = 0` on the balance rows (pools, processors' throughput and
+    links) and :math:`0 \\le x_a \\le u_a` (``engine.flow_problem_of`` sets out a
+    processor's rows). Components share no row, so solving them apart gives the
     same optimum.
     """
-    useful = np.flatnonzero((problem.arc_gain > 0) | _feeds_balance(problem))
+    useful = np.flatnonzero((problem.arc_gain > 0) | _makes_room(problem))
     flow = np.zeros(problem.arcs)
     if useful.size == 0:
         return Allocation(flow, 0.0, Status.EMPTY, 0)
@@ -278,13 +280,8 @@ def allocate(
     )
 
 
-def _feeds_balance(problem: FlowProblem) -> NDArray[np.bool_]:
-    """Arcs into pools and processors: they carry no gain themselves but feed arcs that do."""
-    rows = problem.arc_rows
-    touches = np.zeros(problem.arcs, dtype=bool)
-    for k in range(3):
-        valid = rows[:, k] >= 0
-        touches[valid] |= problem.row_is_balance[rows[valid, k]] & (
-            problem.arc_coefficients[valid, k] < 0
-        )
-    return touches
+def _makes_room(problem: FlowProblem) -> NDArray[np.bool_]:
+    """Arcs with a negative coefficient somewhere: into a pool or a processor, or a
+    processor's processing. They carry no gain themselves but make room for arcs that do."""
+    used = problem.arc_rows >= 0
+    return np.asarray(((problem.arc_coefficients < 0) & used).any(axis=1), dtype=bool)

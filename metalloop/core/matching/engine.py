@@ -7,6 +7,7 @@ listings as core objects and returns proposals that name listings by their keys.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -191,38 +192,90 @@ def _freight(problem: MatchingProblem, pairs: Pairs) -> NDArray[np.float64]:
 
 
 def flow_problem_of(network: Network) -> FlowProblem:
-    """Rows: one per source, then one per sink; arcs: the pairs, then pool memberships."""
+    """Rows: one per source, one per sink, then each processor's throughput and links.
+
+    Arcs: the pairs, then the pool memberships, then each processor's processing columns.
+
+    Notes
+    -----
+    A processor :math:`p` with outputs :math:`k = 0 … K-1` (yields :math:`y_k`) processes
+    :math:`z_p` tonnes: its input arcs sum to :math:`z_p` (the throughput row, a balance),
+    and each output row holds :math:`\\sum out(o_k) - y_k z_p \\le 0`: every tonne in yields
+    each output at once, and an output nobody takes does not stop the others. An arc names
+    at most three rows, so :math:`z_p` is carried by a chain of :math:`K` columns held equal
+    by :math:`K - 1` link rows (balances): column :math:`k` has +1 in the throughput row
+    (:math:`k = 0`) or link :math:`k`, :math:`-y_k` in output row :math:`o_k`, and -1 in link
+    :math:`k + 1` (:math:`k < K - 1`).
+    """
     sources, sinks, pairs, members = network.sources, network.sinks, network.pairs, network.members
-    n_src = len(sources)
-    balance = sources.kind != SourceKind.OFFER
-    row_upper = np.concatenate([np.where(balance, 0.0, sources.supply), sinks.capacity])
-    row_is_balance = np.concatenate([balance, np.zeros(len(sinks), dtype=bool)])
-    processor_row = _processor_output_rows(sources)
-    rows = np.full((len(pairs) + len(members.member), 3), -1, dtype=np.int64)
-    coef = np.zeros((len(pairs) + len(members.member), 3))
-    p = len(pairs)
+    processors = network.problem.processors
+    n_src, n_snk = len(sources), len(sinks)
+    pool = sources.kind == SourceKind.POOL
+    throughput_row = n_src + n_snk + np.arange(len(processors), dtype=np.int64)
+    processing = _processing_columns(network, throughput_row)
+    n_rows = n_src + n_snk + len(processors) + processing.links
+    row_upper = np.zeros(n_rows)
+    row_upper[:n_src] = np.where(sources.kind == SourceKind.OFFER, sources.supply, 0.0)
+    row_upper[n_src : n_src + n_snk] = sinks.capacity
+    row_is_balance = np.ones(n_rows, dtype=bool)
+    row_is_balance[:n_src] = pool
+    row_is_balance[n_src : n_src + n_snk] = False
+    p, m = len(pairs), len(members.member)
+    rows = np.full((p + m, 3), -1, dtype=np.int64)
+    coef = np.zeros((p + m, 3))
     rows[:p, 0], coef[:p, 0] = pairs.source, 1.0
     rows[:p, 1], coef[:p, 1] = n_src + pairs.sink, 1.0
     into = sinks.kind[pairs.sink] == SinkKind.PROCESSOR
-    proc = sinks.origin[pairs.sink[into]]
-    rows[:p, 2][into] = processor_row[proc]
-    coef[:p, 2][into] = -_yields(network)[proc]
+    rows[:p, 2][into] = throughput_row[sinks.origin[pairs.sink[into]]]
+    coef[:p, 2][into] = -1.0
     rows[p:, 0], coef[p:, 0] = members.member, 1.0
     rows[p:, 1], coef[p:, 1] = members.pool, -1.0
-    upper = np.concatenate([pairs.capacity, members.capacity])
-    gain = np.concatenate([network.gain, -_member_freight(network)])
-    return FlowProblem(row_upper, row_is_balance, rows, coef, upper, gain)
+    return FlowProblem(
+        row_upper,
+        row_is_balance,
+        np.concatenate([rows, processing.rows]),
+        np.concatenate([coef, processing.coefficients]),
+        np.concatenate([pairs.capacity, members.capacity, processing.upper]),
+        np.concatenate([network.gain, -_member_freight(network), np.zeros(len(processing.upper))]),
+    )
 
 
-def _yields(network: Network) -> NDArray[np.float64]:
-    return np.array([p.output.yield_share for p in network.problem.processors], dtype=float)
+@dataclass(frozen=True)
+class _Processing:
+    """The processing columns of all processors, and how many link rows they need."""
+
+    rows: NDArray[np.int64]
+    coefficients: NDArray[np.float64]
+    upper: NDArray[np.float64]
+    links: int
 
 
-def _processor_output_rows(sources: Sources) -> NDArray[np.int64]:
-    rows = np.flatnonzero(sources.kind == SourceKind.PROCESSED)
-    by_processor = np.full(len(rows), -1, dtype=np.int64)
-    by_processor[sources.origin[rows]] = rows
-    return by_processor
+def _processing_columns(network: Network, throughput_row: NDArray[np.int64]) -> _Processing:
+    sources, sinks = network.sources, network.sinks
+    first_link = int(throughput_row[-1]) + 1 if len(throughput_row) else 0
+    capacity = np.zeros(len(throughput_row))
+    takes = sinks.kind == SinkKind.PROCESSOR
+    capacity[sinks.origin[takes]] = sinks.capacity[takes]
+    rows: list[list[int]] = []
+    coefficients: list[list[float]] = []
+    upper: list[float] = []
+    links = 0
+    for row in np.flatnonzero(sources.kind == SourceKind.PROCESSED).tolist():
+        k, n = int(sources.origin[row]), int(sources.output[row])
+        outputs = network.problem.processors[k].outputs
+        entry = int(throughput_row[k]) if n == 0 else first_link + links - 1
+        last = n == len(outputs) - 1
+        if not last:
+            links += 1
+        rows.append([entry, row, -1 if last else first_link + links - 1])
+        coefficients.append([1.0, -outputs[n].yield_share, 0.0 if last else -1.0])
+        upper.append(float(capacity[k]))
+    return _Processing(
+        np.asarray(rows, dtype=np.int64).reshape(len(rows), 3),
+        np.asarray(coefficients, dtype=float).reshape(len(rows), 3),
+        np.asarray(upper, dtype=float),
+        links,
+    )
 
 
 def _member_freight(network: Network) -> NDArray[np.float64]:

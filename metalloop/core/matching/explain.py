@@ -14,7 +14,14 @@ from typing import Any
 
 from metalloop.core.impact.method import ImpactMethod
 from metalloop.core.matching.engine import Proposal, ProposalKind
-from metalloop.core.matching.listings import Demand, LegalStatus, Offer, Processor, TimeWindow
+from metalloop.core.matching.listings import (
+    Demand,
+    LegalStatus,
+    Offer,
+    Processor,
+    ProcessorOutput,
+    TimeWindow,
+)
 from metalloop.core.matching.scoring import SCORE_WEIGHTS
 from metalloop.core.materials.composition import Composition
 from metalloop.core.materials.specification import Specification, check
@@ -44,7 +51,12 @@ class ElementLine:
 
 @dataclass(frozen=True, slots=True)
 class LegExplanation:
-    """A transport leg: from which offer (or the processor/pool) and how [km, t]."""
+    """A transport leg: from which offer (or the processor/pool) and how [km, t].
+
+    ``charged_share`` is the part of the leg's freight charged to this delivery: 1, except
+    for the feed of a processor with several outputs, whose freight the outputs share by
+    mass; ``freight_t`` is already multiplied by it [t CO2e].
+    """
 
     origin: str
     tonnes: float
@@ -53,6 +65,7 @@ class LegExplanation:
     mode: str
     freight_factor: str
     freight_t: float
+    charged_share: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +118,14 @@ def explain(
     demand = demands[proposal.demand]
     suppliers = [offers[c.offer] for c in proposal.inputs]
     processor = processors[proposal.processor] if proposal.processor else None
-    delivered = _delivered_profile(suppliers, processor)
+    output = processor.outputs[proposal.output or 0] if processor else None
+    delivered = _delivered_profile(suppliers, processor, output)
     rules = (
         *_rules(delivered, demand, proposal, method, ancestors, period),
-        *(_processor_rules(suppliers, processor) if processor else ()),
+        *(_processor_rules(suppliers, processor, output) if processor and output else ()),
     )
     lines, verdict = _chemistry_of(suppliers, processor, demand.limits)
-    legs = _legs(proposal, method)
+    legs = _legs(proposal, method, _feed_share(processor, output))
     return Explanation(
         kind=str(proposal.kind),
         rules=tuple(rules),
@@ -139,9 +153,10 @@ class _Profile:
     window: TimeWindow
 
 
-def _delivered_profile(suppliers: list[Offer], processor: Processor | None) -> _Profile:
-    if processor is not None:
-        out = processor.output
+def _delivered_profile(
+    suppliers: list[Offer], processor: Processor | None, out: ProcessorOutput | None
+) -> _Profile:
+    if processor is not None and out is not None:
         return _Profile(
             out.material,
             out.grades,
@@ -238,17 +253,25 @@ def _rules(
     ]
 
 
-def _processor_rules(suppliers: list[Offer], processor: Processor | None) -> list[RuleOutcome]:
-    assert processor is not None
+def _processor_rules(
+    suppliers: list[Offer], processor: Processor, output: ProcessorOutput
+) -> list[RuleOutcome]:
+    """What the processor does: its process, the output delivered, its yield, and what else
+    the same tonnes yield (co-products go to other buyers or nowhere)."""
     return [
         RuleOutcome(
             "processor",
             True,
             {
                 "process": processor.process,
-                "yield": processor.output.yield_share,
+                "yield": output.yield_share,
                 "inputs": [o.material for o in suppliers],
-                "output": processor.output.material,
+                "output": output.material,
+                "co_products": [
+                    {"material": o.material, "yield": o.yield_share}
+                    for o in processor.outputs
+                    if o is not output
+                ],
             },
         )
     ]
@@ -297,11 +320,22 @@ def _chemistry(
     return lines, str(result.verdict)
 
 
-def _legs(proposal: Proposal, method: ImpactMethod) -> tuple[LegExplanation, ...]:
+def _feed_share(processor: Processor | None, output: ProcessorOutput | None) -> float:
+    """The part of a chain's feed transport charged to ``output``: its yield over the sum of
+    the processor's yields (mass allocation); 1 outside chains."""
+    if processor is None or output is None:
+        return 1.0
+    return output.yield_share / sum(o.yield_share for o in processor.outputs)
+
+
+def _legs(
+    proposal: Proposal, method: ImpactMethod, feed_share: float
+) -> tuple[LegExplanation, ...]:
     legs: list[LegExplanation] = []
     if proposal.kind is not ProposalKind.DIRECT:
         legs.extend(
-            _leg(c.offer, c.tonnes, c.great_circle_km, c.mode, method) for c in proposal.inputs
+            _leg(c.offer, c.tonnes, c.great_circle_km, c.mode, method, feed_share)
+            for c in proposal.inputs
         )
     origin = proposal.processor or ("pool" if proposal.kind is ProposalKind.AGGREGATION else "")
     origin = origin or proposal.inputs[0].offer
@@ -309,7 +343,9 @@ def _legs(proposal: Proposal, method: ImpactMethod) -> tuple[LegExplanation, ...
     return tuple(legs)
 
 
-def _leg(origin: str, tonnes: float, km: float, mode: str, method: ImpactMethod) -> LegExplanation:
+def _leg(
+    origin: str, tonnes: float, km: float, mode: str, method: ImpactMethod, charged: float = 1.0
+) -> LegExplanation:
     factor = method.freight[mode]
     return LegExplanation(
         origin,
@@ -318,7 +354,8 @@ def _leg(origin: str, tonnes: float, km: float, mode: str, method: ImpactMethod)
         method.road_km(km),
         mode,
         factor.code,
-        tonnes * method.freight_per_tonne(mode, km),
+        charged * tonnes * method.freight_per_tonne(mode, km),
+        charged,
     )
 
 

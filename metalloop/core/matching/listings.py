@@ -268,16 +268,24 @@ class ProcessorOutput:
 class Processor:
     """A sorting, briquetting, shredding, refining or remanufacturing step between two partners.
 
-    Its input side behaves like a demand (materials, grades, forms, permits, distance), its
-    output side like an offer at the processor's site. The flow of ``inputs`` is the
-    capacity: what the processor can take in [t], once or per interval.
+    Its input side behaves like a demand (materials, grades, forms, permits, distance), each
+    of its outputs like an offer at the processor's site: every tonne taken in yields
+    ``yield_share`` tonnes of every output at once (a shredder's ferrous and non-ferrous
+    fractions), so the yields add up to at most 1. The flow of ``inputs`` is the capacity:
+    what the processor can take in [t], once or per interval.
     """
 
     key: str
     owner: str
     process: str
     inputs: Demand
-    output: ProcessorOutput
+    outputs: tuple[ProcessorOutput, ...]
+
+    def __post_init__(self) -> None:
+        if not self.outputs:
+            raise MatchingInputError(f"processor {self.key}: name at least one output")
+        if sum(o.yield_share for o in self.outputs) > 1.0 + 1e-9:
+            raise MatchingInputError(f"processor {self.key}: the yields add up to more than 100 %")
 
 
 def _check_common(key: str, modes: frozenset[TransportMode], data_quality: int) -> None:

@@ -45,9 +45,9 @@ def allocate_with_lots(network: Network, problem: FlowProblem) -> tuple[Allocati
             break
         if rounds == MAX_REPAIR_ROUNDS:
             # Out of rounds: take the short deliveries out of the result rather than keep
-            # promises below a minimum. What stays is feasible (every row is an upper bound or
-            # a balance the dropped arcs leave with less, never more, to pass on).
-            allocation = _without(allocation, short, problem)
+            # promises below a minimum. What stays is feasible: supply, capacity and output
+            # rows are upper bounds, and pools pass on less in proportion.
+            allocation = _without(allocation, short, problem, network)
             dropped += int(short.sum())
             break
         rows = np.flatnonzero(short)
@@ -84,10 +84,22 @@ def _short_arcs(
     return np.asarray(short, dtype=bool)
 
 
-def _without(allocation: Allocation, short: NDArray[np.bool_], problem: FlowProblem) -> Allocation:
-    """The allocation with the short arcs' flow removed, and its objective recounted."""
+def _without(
+    allocation: Allocation, short: NDArray[np.bool_], problem: FlowProblem, network: Network
+) -> Allocation:
+    """The allocation with the short arcs' flow removed, each pool's members cut to what
+    the pool still passes on, and the objective recounted."""
     flow = allocation.flow.copy()
     flow[: len(short)][short] = 0.0
+    pairs, members = network.pairs, network.members
+    if len(members.member):
+        rows = len(network.sources)
+        passed = np.bincount(pairs.source, weights=flow[: len(pairs)], minlength=rows)
+        member_flow = flow[len(pairs) : len(pairs) + len(members.member)]
+        joined = np.bincount(members.pool, weights=member_flow, minlength=rows)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kept = np.where(joined > 0, np.minimum(passed / joined, 1.0), 0.0)
+        member_flow *= kept[members.pool]
     return replace(allocation, flow=flow, objective=float(flow @ problem.arc_gain))
 
 
@@ -98,7 +110,7 @@ def _pools_short(network: Network, flow: NDArray[np.float64]) -> NDArray[np.bool
     short = np.zeros(len(pairs), dtype=bool)
     if len(members.member) == 0:
         return short
-    used = flow[len(pairs) :]
+    used = flow[len(pairs) : len(pairs) + len(members.member)]
     gathered = np.minimum(used, lot_quantity(sources.window, members.member))
     by_pool = np.bincount(members.pool, weights=gathered, minlength=len(sources))
     from_pool = sources.kind[pairs.source] == SourceKind.POOL

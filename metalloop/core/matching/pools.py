@@ -171,6 +171,7 @@ def _as_sources(sources: Sources, rows: list[dict[str, object]]) -> Sources:
     return Sources(
         kind=np.full(count, SourceKind.POOL, dtype=np.int8),
         origin=np.arange(count, dtype=np.intp),
+        output=np.zeros(count, dtype=np.intp),
         owner=np.asarray([r["owner"] for r in rows], dtype=np.int64).reshape(count),
         material=tuple(sources.material[t] for t in template),
         grades=tuple(sources.grades[t] for t in template),
@@ -197,6 +198,7 @@ def concat_sources(first: Sources, second: Sources) -> Sources:
     return Sources(
         kind=np.concatenate([first.kind, second.kind]),
         origin=np.concatenate([first.origin, second.origin]),
+        output=np.concatenate([first.output, second.output]),
         owner=np.concatenate([first.owner, second.owner]),
         material=first.material + second.material,
         grades=first.grades + second.grades,

@@ -64,6 +64,8 @@ class Proposal:
     ``inputs`` are the offers that supply it (one for a direct proposal, the members of a
     pool, or the inputs of a processor); ``tonnes`` is what reaches the demand [t];
     ``co2`` the net CO2 saved [t CO2e] (``None`` when no factor is known); ``score`` 0–100.
+    A chain names its ``processor``, which of its ``output`` s it delivers and that
+    output's ``yield_share``.
     """
 
     kind: ProposalKind
@@ -79,6 +81,7 @@ class Proposal:
     dilution: float
     processor: str | None = None
     yield_share: float | None = None
+    output: int | None = None
 
 
 @dataclass(frozen=True)

@@ -133,10 +133,15 @@ def amount_between(
 
 @dataclass(frozen=True)
 class Sources:
-    """Everything that supplies material, as arrays (one row per source)."""
+    """Everything that supplies material, as arrays (one row per source).
+
+    ``origin`` is the index of the offer, processor or pool; ``output`` which of a
+    processor's outputs the row is (0 for offers and pools).
+    """
 
     kind: NDArray[np.int8]
     origin: NDArray[np.intp]
+    output: NDArray[np.intp]
     owner: NDArray[np.int64]
     material: tuple[str, ...]
     grades: tuple[frozenset[str], ...]
@@ -226,15 +231,21 @@ def source_table(
     period: TimeWindow,
     owners: OwnerIds,
 ) -> Sources:
-    """Offers, then one output row per processor."""
+    """Offers, then one row per output of each processor.
+
+    An output row supplies the output's yield times what the processor can take in.
+    """
     rows_o = list(offers)
-    outputs = [p.output for p in processors]
-    capacities = [p.inputs.flow.within(period).tonnes for p in processors]
-    kind = [SourceKind.OFFER] * len(rows_o) + [SourceKind.PROCESSED] * len(processors)
+    made = [(k, n, out) for k, p in enumerate(processors) for n, out in enumerate(p.outputs)]
+    by = [processors[k] for k, _, _ in made]
+    outputs = [out for _, _, out in made]
+    capacities = [p.inputs.flow.within(period).tonnes for p in by]
+    kind = [SourceKind.OFFER] * len(rows_o) + [SourceKind.PROCESSED] * len(made)
     return Sources(
         kind=np.asarray(kind, dtype=np.int8).reshape(len(kind)),
-        origin=np.concatenate([np.arange(len(rows_o)), np.arange(len(processors))]).astype(np.intp),
-        owner=_ints([owners(o.owner) for o in rows_o] + [owners(p.owner) for p in processors]),
+        origin=np.asarray(list(range(len(rows_o))) + [k for k, _, _ in made], dtype=np.intp),
+        output=np.asarray([0] * len(rows_o) + [n for _, n, _ in made], dtype=np.intp),
+        owner=_ints([owners(o.owner) for o in rows_o] + [owners(p.owner) for p in by]),
         material=tuple(o.material for o in rows_o) + tuple(out.material for out in outputs),
         grades=tuple(o.grades for o in rows_o) + tuple(out.grades for out in outputs),
         legal=np.asarray(
@@ -246,31 +257,34 @@ def source_table(
         form=np.asarray(
             [_form(o.form) for o in rows_o] + [_form(out.form) for out in outputs], dtype=np.int8
         ).reshape(len(kind)),
-        xyz=unit_vectors([o.location for o in rows_o] + [p.inputs.location for p in processors])
+        xyz=unit_vectors([o.location for o in rows_o] + [p.inputs.location for p in by])
         if kind
         else np.zeros((0, 3)),
         window=window_arrays(
-            [o.flow.window for o in rows_o] + [p.inputs.flow.window for p in processors],
-            [o.flow.interval for o in rows_o] + [p.inputs.flow.interval for p in processors],
+            [o.flow.window for o in rows_o] + [p.inputs.flow.window for p in by],
+            [o.flow.interval for o in rows_o] + [p.inputs.flow.interval for p in by],
             [o.flow.amount.tonnes for o in rows_o]
-            + [p.inputs.flow.amount.tonnes * p.output.yield_share for p in processors],
+            + [
+                p.inputs.flow.amount.tonnes * out.yield_share
+                for p, out in zip(by, outputs, strict=True)
+            ],
         ),
         supply=np.asarray(
             [max(0.0, o.flow.within(period).tonnes - o.committed.tonnes) for o in rows_o]
-            + [c * p.output.yield_share for c, p in zip(capacities, processors, strict=True)],
+            + [c * out.yield_share for c, out in zip(capacities, outputs, strict=True)],
             dtype=float,
         ).reshape(len(kind)),
         modes=_ints(
-            [modes_mask(o.modes) for o in rows_o] + [modes_mask(p.inputs.modes) for p in processors]
+            [modes_mask(o.modes) for o in rows_o] + [modes_mask(p.inputs.modes) for p in by]
         ),
         quality=np.asarray(
-            [o.data_quality for o in rows_o] + [p.inputs.data_quality for p in processors],
+            [o.data_quality for o in rows_o] + [p.inputs.data_quality for p in by],
             dtype=np.int8,
         ).reshape(len(kind)),
-        reuse=np.asarray([o.reuse for o in rows_o] + [False] * len(processors), dtype=bool).reshape(
+        reuse=np.asarray([o.reuse for o in rows_o] + [False] * len(made), dtype=bool).reshape(
             len(kind)
         ),
-        compositions=tuple(o.composition for o in rows_o) + (None,) * len(processors),
+        compositions=tuple(o.composition for o in rows_o) + (None,) * len(made),
     )
 
 
@@ -338,6 +352,7 @@ def source_rows(sources: Sources, rows: NDArray[np.intp]) -> Sources:
     return Sources(
         kind=sources.kind[rows],
         origin=sources.origin[rows],
+        output=sources.output[rows],
         owner=sources.owner[rows],
         material=tuple(sources.material[r] for r in picked),
         grades=tuple(sources.grades[r] for r in picked),

@@ -153,11 +153,12 @@ OutputFormSet = forms.formset_factory(ProcessorOutputForm, extra=2)
 
 def filled_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
     """The rows of a valid formset that hold anything."""
-    return [
-        dict(row.cleaned_data)
-        for row in formset.forms
-        if any(value not in (None, "") for value in row.cleaned_data.values())
-    ]
+    return [dict(row.cleaned_data) for row in formset.forms if _holds_anything(row)]
+
+
+def _holds_anything(row: forms.Form) -> bool:
+    """Whether a row was filled in: any value but empty (a 0 counts, as the service sees it)."""
+    return any(value not in (None, "") for value in row.cleaned_data.values())
 
 
 def add_processor_errors(
@@ -168,8 +169,8 @@ def add_processor_errors(
 ) -> None:
     """Show a service's errors at the field, at the input or output row, or above the form."""
     filled = {
-        "inputs": [r for r in inputs.forms if r.is_valid() and any(r.cleaned_data.values())],
-        "outputs": [r for r in outputs.forms if r.is_valid() and any(r.cleaned_data.values())],
+        "inputs": [r for r in inputs.forms if r.is_valid() and _holds_anything(r)],
+        "outputs": [r for r in outputs.forms if r.is_valid() and _holds_anything(r)],
     }
     sets = {"inputs": inputs, "outputs": outputs}
     for field, messages in validation_messages(error).items():

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import Organisation
@@ -142,8 +143,26 @@ def _validated(
         if outputs is None
         else _rows(errors, outputs, model=ProcessorOutput, fields=OUTPUT_FIELDS, name="outputs")
     )
+    _check_total_yield(errors, built_outputs)
     errors.raise_any()
     return built_inputs, built_outputs
+
+
+def _check_total_yield(errors: Errors, outputs: list[ProcessorOutput] | None) -> None:
+    """Every tonne in yields each output at once, so the yields add up to at most 100 %."""
+    total = sum((Decimal(o.yield_pct or 0) for o in outputs or ()), Decimal(0))
+    if total > 100:
+        errors.add(
+            "outputs",
+            _("The outputs' yields add up to %(total)s %%; together they can be at most 100 %%.")
+            % {"total": number_format(_plain(total))},
+            ErrorCode.YIELD_INVALID,
+        )
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and never in exponent notation (103, 102.5)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 def _write_rows(

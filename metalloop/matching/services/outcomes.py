@@ -109,11 +109,11 @@ def _impact(proposal: Proposal, tonnes: float) -> dict[str, Any]:
     route to the tonnes actually delivered."""
     method = adapters.impact_method(matching_settings(proposal.network))
     share = tonnes / float(proposal.tonnes)
-    legs = [
-        Leg(leg["mode"], leg["great_circle_km"]) for leg in proposal.explanation.get("legs", [])
-    ]
+    stored = proposal.explanation.get("legs", [])
+    legs = [Leg(leg["mode"], leg["great_circle_km"]) for leg in stored]
     material = proposal.explanation.get("co2", {}).get("material") or proposal.demand.material
-    feed_tonnes = [leg["tonnes"] * share for leg in proposal.explanation.get("legs", [])]
+    # Tonnes charged per leg: a chain's feed is shared among the processor's outputs.
+    feed_tonnes = [leg["tonnes"] * share * leg.get("charged_share", 1.0) for leg in stored]
     account = exchange_impact(
         method,
         tonnes=tonnes,

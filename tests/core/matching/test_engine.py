@@ -111,7 +111,7 @@ def test_a_chain_through_a_processor_delivers_the_yield() -> None:
         owner="press-co",
         process="briquetting",
         inputs=demand("press-in", 40, location=ESSEN, owner="press-co"),
-        output=ProcessorOutput("MAT:steel-non-alloy", 0.9, form=Form.BRIQUETTES),
+        outputs=(ProcessorOutput("MAT:steel-non-alloy", 0.9, form=Form.BRIQUETTES),),
     )
     result = match(problem([turnings], [foundry], [briquetting]))
     (proposal,) = result.proposals
