@@ -1,4 +1,4 @@
-"""``metalloop listings import|export|expire``: thin commands, one-line errors, exit codes."""
+"""``metalloop listings import|export|expire|sweep-files``: thin commands, one-line errors, exit codes."""
 
 from __future__ import annotations
 
@@ -99,6 +99,18 @@ def test_expire_marks_listings_past_their_end(make_listing, site):
     out, _ = run_command("listings", "expire")
     assert out.strip() == "1 listings expired."
     assert Listing.objects.get().status == "expired"
+
+
+def test_sweep_files_deletes_attachment_files_without_their_record(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "exchange" / "attachments"
+    folder.mkdir(parents=True)
+    (folder / "0123abcd.pdf").write_bytes(b"%PDF-1.4 left over")
+    out, _ = run_command("listings", "sweep-files", "--older-than-hours", "0")
+    assert out.splitlines() == ["exchange/attachments/0123abcd.pdf", "1 files deleted."]
+    assert not any(folder.iterdir())
+    error, _ = fail_command("listings", "sweep-files", "--older-than-hours", "-1")
+    assert error == "--older-than-hours cannot be negative."
 
 
 def test_the_real_program_exports_the_demo_and_fails_with_a_non_zero_exit(metalloop, tmp_path):  # noqa: F811

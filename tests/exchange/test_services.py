@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from metalloop.common.errors import ApplicationError
 from metalloop.common.models import AuditEvent
@@ -382,6 +383,46 @@ def test_only_the_owner_and_facilitators_add_or_remove_attachments(
         services.attachment_delete(actor=member, attachment=attachment)
     assert not ListingAttachment.objects.exists()
     assert not storage.exists(path)
+
+
+def _stored(media_root):
+    folder = media_root / "exchange" / "attachments"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_attachment_whose_audit_fails_leaves_neither_row_nor_file(
+    member, anonymous_offer, media_root, monkeypatch
+):
+    def broken(**_kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr("metalloop.exchange.services.attachments.audit_record", broken)
+    with pytest.raises(RuntimeError):
+        services.attachment_add(actor=member, listing=anonymous_offer, file=pdf())
+    assert not ListingAttachment.objects.exists()
+    assert _stored(media_root) == []
+
+
+def test_the_sweep_deletes_only_files_an_enclosing_rollback_left_behind(
+    member, anonymous_offer, media_root
+):
+    kept = services.attachment_add(actor=member, listing=anonymous_offer, file=pdf())
+
+    def upload_then_fail() -> None:
+        with transaction.atomic():
+            services.attachment_add(actor=member, listing=anonymous_offer, file=pdf("Zweite.pdf"))
+            raise RuntimeError("the request fails after the upload")
+
+    with pytest.raises(RuntimeError):
+        upload_then_fail()
+    assert ListingAttachment.objects.get() == kept
+    (orphan,) = set(_stored(media_root)) - {kept.file.name.rsplit("/", 1)[1]}
+    with pytest.raises(PermissionDenied):
+        services.attachments_sweep(actor=member)
+    assert services.attachments_sweep(actor=None) == []  # younger than an hour: maybe in flight
+    swept = services.attachments_sweep(actor=None, older_than=dt.timedelta(0))
+    assert swept == [f"exchange/attachments/{orphan}"]
+    assert _stored(media_root) == [kept.file.name.rsplit("/", 1)[1]]
 
 
 # --- processors ---------------------------------------------------------------------------------

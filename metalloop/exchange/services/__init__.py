@@ -2,7 +2,11 @@
 writes in one transaction and records the change in the audit trail. ``actor=None`` is the
 operator at the command line (or the demo loader), who may do everything."""
 
-from metalloop.exchange.services.attachments import attachment_add, attachment_delete
+from metalloop.exchange.services.attachments import (
+    attachment_add,
+    attachment_delete,
+    attachments_sweep,
+)
 from metalloop.exchange.services.listings import (
     listing_create,
     listing_update,
@@ -32,6 +36,7 @@ __all__ = [
     "ImportResult",
     "attachment_add",
     "attachment_delete",
+    "attachments_sweep",
     "listing_create",
     "listing_export_rows",
     "listing_update",

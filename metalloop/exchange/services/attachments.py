@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import PurePath
 from typing import Any
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metalloop.common.audit import audit_record, diff
@@ -112,16 +114,21 @@ def attachment_add(
         uploaded_by=actor if not is_operator(actor) else None,
     )
     attachment.full_clean(exclude=["file"])
-    attachment.save()
+    attachment.save()  # writes the file: storage is outside the transaction
+    try:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=attachment,
+            changes=diff({}, _attachment_changes(attachment)),
+            network_ids=[listing.network_id],
+            origin=origin,
+        )
+    except BaseException:
+        # The row rolls back with this block; the file would stay behind without its row.
+        attachment.file.storage.delete(attachment.file.name)
+        raise
     getattr(listing, "_prefetched_objects_cache", {}).pop("attachments", None)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=attachment,
-        changes=diff({}, _attachment_changes(attachment)),
-        network_ids=[listing.network_id],
-        origin=origin,
-    )
     return attachment
 
 
@@ -145,3 +152,36 @@ def attachment_delete(*, actor: Any, attachment: ListingAttachment, origin: str 
     attachment.delete()
     getattr(listing, "_prefetched_objects_cache", {}).pop("attachments", None)
     transaction.on_commit(lambda: storage.delete(path) if path else None)
+
+
+ATTACHMENT_DIRECTORY = "exchange/attachments"
+"""Where attachment files are stored (see ``models.listings.attachment_path``)."""
+
+
+def attachments_sweep(
+    *, actor: Any = None, older_than: dt.timedelta = dt.timedelta(hours=1)
+) -> list[str]:
+    """Delete stored attachment files that no attachment refers to; return their names.
+
+    A file is written when its attachment is saved, before the transaction commits. If an
+    enclosing transaction rolls back later, the file stays without its row; this sweep
+    removes such files once they are older than ``older_than`` (so that an upload still in
+    its transaction is left alone).
+    """
+    if not is_operator(actor):
+        raise PermissionDenied(_("Only the operator sweeps attachment files."))
+    storage = ListingAttachment._meta.get_field("file").storage  # type: ignore[attr-defined]
+    try:
+        _folders, files = storage.listdir(ATTACHMENT_DIRECTORY)
+    except FileNotFoundError:
+        return []
+    known = set(ListingAttachment.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    swept = []
+    for name in sorted(files):
+        path = f"{ATTACHMENT_DIRECTORY}/{name}"
+        if path in known or storage.get_modified_time(path) > cutoff:
+            continue
+        storage.delete(path)
+        swept.append(path)
+    return swept

@@ -1,7 +1,8 @@
-"""``metalloop listings import|export|expire``: the exchange's tables at the command line."""
+"""``metalloop listings import|export|expire|sweep-files``: the exchange at the command line."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,10 @@ from metalloop.exchange import selectors, services
 
 
 class Command(BaseCommand):
-    help = "Import or export the listings of a network (CSV or XLSX), or expire past ones."
+    help = (
+        "Import or export the listings of a network (CSV or XLSX), expire past ones, or "
+        "delete attachment files left without their record."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -32,10 +36,15 @@ class Command(BaseCommand):
             action.add_argument("--as", dest="as_user", required=True, metavar="EMAIL",
                                 help="act as this user, with their rights")  # fmt: skip
         actions.add_parser("expire", help="mark active listings past their end date as expired")
+        sweep = actions.add_parser(
+            "sweep-files", help="delete attachment files no attachment refers to"
+        )
+        sweep.add_argument("--older-than-hours", type=float, default=1.0, metavar="HOURS",
+                           help="leave younger files alone (default: 1)")  # fmt: skip
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, f"_{action.replace('-', '_')}")(**options)
         except (ValidationError, PermissionDenied) as error:
             raise CommandError(one_line(error)) from error
         except TableError as unreadable:
@@ -86,3 +95,13 @@ class Command(BaseCommand):
     def _expire(self, **__: Any) -> None:
         count = services.listings_expire(actor=None, origin="cli")
         self.stdout.write(_("%(count)d listings expired.") % {"count": count})
+
+    def _sweep_files(self, older_than_hours: float, **__: Any) -> None:
+        if older_than_hours < 0:
+            raise CommandError(_("--older-than-hours cannot be negative."))
+        swept = services.attachments_sweep(
+            actor=None, older_than=dt.timedelta(hours=older_than_hours)
+        )
+        for path in swept:
+            self.stdout.write(path)
+        self.stdout.write(_("%(count)d files deleted.") % {"count": len(swept)})
