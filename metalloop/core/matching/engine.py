@@ -251,6 +251,11 @@ class _Processing:
 
 
 def _processing_columns(network: Network, throughput_row: NDArray[np.int64]) -> _Processing:
+    """One column per processor output, bounded by the processor's capacity [t].
+
+    Relies on ``source_table`` listing a processor's output rows together and in order, so
+    that output ``n`` > 0 enters through the link the previous output opened.
+    """
     sources, sinks = network.sources, network.sinks
     first_link = int(throughput_row[-1]) + 1 if len(throughput_row) else 0
     capacity = np.zeros(len(throughput_row))

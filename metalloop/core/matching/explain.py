@@ -13,7 +13,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from metalloop.core.impact.method import ImpactMethod
-from metalloop.core.matching.engine import Proposal, ProposalKind
+from metalloop.core.matching.accounting import (
+    Co2Account,
+    LegExplanation,
+    co2_account,
+    feed_share,
+    route_legs,
+)
+from metalloop.core.matching.engine import Proposal
 from metalloop.core.matching.listings import (
     Demand,
     LegalStatus,
@@ -47,43 +54,6 @@ class ElementLine:
     status: str
     origin: str = ""
     """The supplying offer's key when several share the delivery (a pool), else ``""``."""
-
-
-@dataclass(frozen=True, slots=True)
-class LegExplanation:
-    """A transport leg: from which offer (or the processor/pool) and how [km, t].
-
-    ``charged_share`` is the part of the leg's freight charged to this delivery: 1, except
-    for the feed of a processor with several outputs, whose freight the outputs share by
-    mass; ``freight_t`` is already multiplied by it [t CO2e].
-    """
-
-    origin: str
-    tonnes: float
-    great_circle_km: float
-    road_km: float
-    mode: str
-    freight_factor: str
-    freight_t: float
-    charged_share: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Co2Account:
-    """How the proposal's CO2 figure came about [t CO2e, t CO2e/t]."""
-
-    known: bool
-    material: str
-    r_strategy: str
-    primary_factor: str | None
-    primary_value: float | None
-    secondary_factor: str | None
-    secondary_value: float | None
-    saving_per_tonne: float | None
-    production_saved: float | None
-    freight: float
-    net: float | None
-    unconfirmed: bool
 
 
 @dataclass(frozen=True)
@@ -125,7 +95,7 @@ def explain(
         *(_processor_rules(suppliers, processor, output) if processor and output else ()),
     )
     lines, verdict = _chemistry_of(suppliers, processor, demand.limits)
-    legs = _legs(proposal, method, _feed_share(processor, output))
+    legs = route_legs(proposal, method, feed_share(processor, output))
     return Explanation(
         kind=str(proposal.kind),
         rules=tuple(rules),
@@ -133,7 +103,7 @@ def explain(
         chemistry=lines,
         legs=legs,
         tonnes=proposal.tonnes,
-        co2=_co2(proposal, delivered.material, demand, method, ancestors, legs),
+        co2=co2_account(proposal, delivered.material, demand, method, ancestors, legs),
         score=proposal.score,
         score_parts=dict(proposal.score_parts),
         score_weights=dict(SCORE_WEIGHTS),
@@ -318,90 +288,3 @@ def _chemistry(
         for line in result.lines
     )
     return lines, str(result.verdict)
-
-
-def _feed_share(processor: Processor | None, output: ProcessorOutput | None) -> float:
-    """The part of a chain's feed transport charged to ``output``: its yield over the sum of
-    the processor's yields (mass allocation); 1 outside chains."""
-    if processor is None or output is None:
-        return 1.0
-    return output.yield_share / sum(o.yield_share for o in processor.outputs)
-
-
-def _legs(
-    proposal: Proposal, method: ImpactMethod, feed_share: float
-) -> tuple[LegExplanation, ...]:
-    legs: list[LegExplanation] = []
-    if proposal.kind is not ProposalKind.DIRECT:
-        legs.extend(
-            _leg(c.offer, c.tonnes, c.great_circle_km, c.mode, method, feed_share)
-            for c in proposal.inputs
-        )
-    origin = proposal.processor or ("pool" if proposal.kind is ProposalKind.AGGREGATION else "")
-    origin = origin or proposal.inputs[0].offer
-    legs.append(_leg(origin, proposal.tonnes, proposal.great_circle_km, proposal.mode, method))
-    return tuple(legs)
-
-
-def _leg(
-    origin: str, tonnes: float, km: float, mode: str, method: ImpactMethod, charged: float = 1.0
-) -> LegExplanation:
-    factor = method.freight[mode]
-    return LegExplanation(
-        origin,
-        tonnes,
-        km,
-        method.road_km(km),
-        mode,
-        factor.code,
-        charged * tonnes * method.freight_per_tonne(mode, km),
-        charged,
-    )
-
-
-def _co2(
-    proposal: Proposal,
-    material: str,
-    demand: Demand,
-    method: ImpactMethod,
-    ancestors: Mapping[str, Sequence[str]],
-    legs: tuple[LegExplanation, ...],
-) -> Co2Account:
-    substitution = method.substitution_for(material, ancestors.get(material, ()))
-    freight = sum(leg.freight_t for leg in legs)
-    if substitution is None:
-        return Co2Account(
-            False,
-            material,
-            demand.r_strategy,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            freight,
-            None,
-            False,
-        )
-    saving = substitution.saving_per_tonne(demand.r_strategy)
-    production = saving * proposal.tonnes
-    factors = [
-        substitution.primary,
-        substitution.secondary,
-        *(method.freight[leg.mode] for leg in legs),
-    ]
-    return Co2Account(
-        True,
-        material,
-        demand.r_strategy,
-        substitution.primary.code,
-        substitution.primary.value,
-        substitution.secondary.code,
-        substitution.secondary.value,
-        saving,
-        production,
-        freight,
-        production - freight,
-        any(not f.confirmed or f.confidence == "estimate" for f in factors),
-    )

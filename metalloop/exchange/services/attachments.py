@@ -126,7 +126,8 @@ def attachment_add(
         )
     except BaseException:
         # The row rolls back with this block; the file would stay behind without its row.
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
         raise
     getattr(listing, "_prefetched_objects_cache", {}).pop("attachments", None)
     return attachment
@@ -170,7 +171,7 @@ def attachments_sweep(
     """
     if not is_operator(actor):
         raise PermissionDenied(_("Only the operator sweeps attachment files."))
-    storage = ListingAttachment._meta.get_field("file").storage  # type: ignore[attr-defined]
+    storage = ListingAttachment._meta.get_field("file").storage
     try:
         _folders, files = storage.listdir(ATTACHMENT_DIRECTORY)
     except FileNotFoundError:
