@@ -307,6 +307,7 @@ def processor_out(
                 "form_label": label(MaterialForm, row.form),
                 "legal_status": row.legal_status,
                 "legal_status_label": label(LegalStatus, row.legal_status),
+                "waste_code": code_out(row.waste_code),
                 "yield_pct": float(row.yield_pct),
             }
             for row in processor.outputs.all()

@@ -256,6 +256,7 @@ class ProcessorOutputIn(Schema):
     grade: str = ""
     form: str
     legal_status: str
+    waste_code: str = Field("", description="Waste code (AVV); required when the output is waste.")
     yield_pct: Decimal = Field(..., description="Yield [% of the input mass], 0 < y <= 100.")
 
 
@@ -270,6 +271,7 @@ class ProcessorOutputOut(Schema):
     grade: CodeOut | None
     form: str
     legal_status: str
+    waste_code: CodeOut | None
     yield_pct: float
 
 

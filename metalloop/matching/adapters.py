@@ -185,6 +185,7 @@ def processor_of(processor: Processor, period: core.TimeWindow) -> core.Processo
                 grades=frozenset({out.grade}) if out.grade else frozenset(),
                 form=core.Form(out.form) if out.form else None,
                 legal_status=core.LegalStatus(out.legal_status),
+                waste_code=out.waste_code or None,
             )
             for out in outputs
         ),

@@ -657,5 +657,6 @@ def test_an_impossible_processor_is_refused_with_row_messages(
     assert response.status_code == 422
     assert response.json()["errors"] == {
         "inputs": ["Name at least one material the processor accepts."],
+        "outputs.0.waste_code": ["Waste needs its waste code (AVV)."],
         "outputs.0.yield_pct": ["Ensure this value is greater than or equal to 0.01."],
     }

@@ -127,6 +127,23 @@ class TestExchangeDemo:
         assert all(offer.waste_code not in refiner.permitted_waste_codes for offer in cable)
         assert granulation.outputs.get().grade in {g.code for g in refiner.grades.all()}
 
+    def test_the_first_run_shows_chains_from_both_shredder_outputs_and_a_pool(self, demo):
+        from metalloop.matching.models import MatchingRun
+
+        run = MatchingRun.objects.order_by("pk").first()
+        kinds = Counter(run.proposals.values_list("kind", flat=True))
+        assert kinds["chain"] >= 4 and kinds["aggregation"] >= 1
+        shredder = Processor.objects.get(name="Shredderanlage für Misch- und Karossenschrott")
+        delivered = {
+            rule["facts"]["output"]: float(proposal.tonnes)
+            for proposal in run.proposals.filter(processor=shredder)
+            for rule in proposal.explanation["rules"]
+            if rule["rule"] == "processor"
+        }
+        assert set(delivered) == {"MAT:steel-non-alloy", "MAT:aluminium"}
+        # The same tonnes in: 72 % come out as steel, 5 % as Zorba (tonnes stored to 1 kg).
+        assert delivered["MAT:aluminium"] / delivered["MAT:steel-non-alloy"] <= 5 / 72 * (1 + 1e-4)
+
     def test_poor_matches_are_there_too(self, demo):
         crnimo = Listing.objects.get(
             side="demand", grades__code="DESS:CrNiMo", elements__element="Mo"

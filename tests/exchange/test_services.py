@@ -491,7 +491,7 @@ def test_a_processor_needs_inputs_outputs_and_sound_rows(member, network, site):
             ],
         ),
     )
-    assert set(errors) == {"inputs.0", "outputs.0.yield_pct"}
+    assert set(errors) == {"inputs.0", "outputs.0.yield_pct", "outputs.0.waste_code"}
     assert not Processor.objects.exists()
 
 
@@ -499,7 +499,7 @@ def test_outputs_whose_yields_add_up_to_more_than_all_are_refused(member, networ
     two = [
         {"material": "MAT:steel-non-alloy", "form": "shredded", "legal_status": "end_of_waste",
          "yield_pct": Decimal(72)},
-        {"material": "MAT:aluminium", "form": "shredded", "legal_status": "waste",
+        {"material": "MAT:aluminium", "form": "shredded", "legal_status": "end_of_waste",
          "yield_pct": Decimal("30.5")},
     ]  # fmt: skip
     errors = refused(
@@ -520,6 +520,27 @@ def test_outputs_whose_yields_add_up_to_more_than_all_are_refused(member, networ
     two[1]["yield_pct"] = Decimal(29)
     refused(services.processor_update, actor=member, processor=processor, outputs=two)
     assert sorted(o.yield_pct for o in processor.outputs.all()) == [Decimal(5), Decimal(72)]
+
+
+def test_an_output_that_is_waste_names_its_waste_code(member, network, site):
+    zorba = {"material": "MAT:aluminium", "grade": "ISRI:Zorba", "form": "shredded",
+             "legal_status": "waste", "yield_pct": Decimal(5)}  # fmt: skip
+    steel = processor_values()["outputs"][0] | {"yield_pct": Decimal(72)}
+    errors = refused(
+        services.processor_create,
+        actor=member,
+        network=network,
+        site=site,
+        **processor_values(outputs=[steel, zorba]),
+    )
+    assert errors == {"outputs.1.waste_code": ["Waste needs its waste code (AVV)."]}
+    processor = services.processor_create(
+        actor=member,
+        network=network,
+        site=site,
+        **processor_values(outputs=[steel, zorba | {"waste_code": "AVV:191203"}]),
+    )
+    assert processor.outputs.get(material="MAT:aluminium").waste_code == "AVV:191203"
 
 
 def test_processor_grades_are_found_by_alias_and_withdrawal_is_audited(member, network, site):

@@ -272,6 +272,7 @@ def test_the_processor_form_declares_and_reports_rows(client_for, member, networ
         "outputs-1-material": "MAT:aluminium",
         "outputs-1-form": "shredded",
         "outputs-1-legal_status": "waste",
+        "outputs-1-waste_code": "AVV:191203",
         "outputs-1-yield_pct": "10",
     }
     too_much = client.post("/exchange/processors/new/", data)

@@ -112,6 +112,7 @@ class ProcessorOutputForm(forms.Form):
     legal_status = forms.ChoiceField(
         label=_("Legal status"), choices=EMPTY + list(LegalStatus.choices), required=False
     )
+    waste_code = forms.ChoiceField(label=_("Waste code"), required=False)
     yield_pct = forms.DecimalField(
         label=_("Yield [%]"), max_digits=5, decimal_places=2, required=False
     )
@@ -120,6 +121,7 @@ class ProcessorOutputForm(forms.Form):
         super().__init__(*args, **kwargs)
         set_choices(self.fields["material"], EMPTY + adapters.material_choices())
         set_choices(self.fields["grade"], EMPTY + adapters.grade_choices())
+        set_choices(self.fields["waste_code"], EMPTY + adapters.waste_code_choices())
 
 
 def processor_initial(processor: Any) -> dict[str, Any]:
@@ -141,6 +143,7 @@ def output_initial(processor: Any) -> list[dict[str, Any]]:
             "grade": r.grade,
             "form": r.form,
             "legal_status": r.legal_status,
+            "waste_code": r.waste_code,
             "yield_pct": r.yield_pct,
         }
         for r in processor.outputs.all()

@@ -155,6 +155,9 @@ class ProcessorOutput(models.Model):
     legal_status = models.CharField(
         _("legal status after processing"), max_length=20, choices=LegalStatus.choices
     )
+    waste_code = models.CharField(
+        _("waste code"), max_length=20, blank=True, validators=[codes.validate_waste_code]
+    )
     yield_pct = models.DecimalField(
         _("yield [%]"),
         max_digits=5,
@@ -174,3 +177,12 @@ class ProcessorOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material} {self.grade} ({self.yield_pct} %)".replace("  ", " ")
+
+    def clean(self) -> None:
+        """An output that is waste names its waste code, as an offer of waste does: without
+        it no receiver's permit can cover it."""
+        if self.legal_status == LegalStatus.WASTE and not self.waste_code:
+            raise ValidationError(
+                {"waste_code": _("Waste needs its waste code (AVV).")},
+                code=ErrorCode.WASTE_CODE_REQUIRED,
+            )

@@ -50,7 +50,7 @@ PROCESSOR_FIELDS = (
 )
 UPDATABLE_FIELDS = (*PROCESSOR_FIELDS, "status", "site")
 INPUT_FIELDS = ("material", "grade", "waste_code")
-OUTPUT_FIELDS = ("material", "grade", "form", "legal_status", "yield_pct")
+OUTPUT_FIELDS = ("material", "grade", "form", "legal_status", "waste_code", "yield_pct")
 
 Row = Mapping[str, Any]
 
