@@ -45,7 +45,11 @@ from metalloop.exchange.permissions import (
     listing_reveals_owner,
     processor_reveals_owner,
 )
-from metalloop.exchange.selectors import revealed_listing_ids, revealed_processor_ids
+from metalloop.exchange.selectors import (
+    network_crowds,
+    revealed_listing_ids,
+    revealed_processor_ids,
+)
 from metalloop.network.models import Site
 
 
@@ -76,19 +80,43 @@ def quality_out(level: QualityLevel) -> dict[str, Any]:
     return {"level": int(level), "label": str(level.label), "meaning": str(QUALITY_MEANINGS[level])}
 
 
-def location_out(site: Site, *, revealed: bool) -> dict[str, Any]:
-    """The site where the owner may be known; else the centre of a grid cell of about 10 km."""
+KM_PER_DEGREE_LATITUDE = 111.2
+"""Length of one degree of latitude [km] (mean Earth radius 6371 km × π / 180)."""
+
+
+def location_out(site: Site, *, revealed: bool, crowds: adapters.Crowds) -> dict[str, Any]:
+    """The site where the owner may be known; else the centre of the smallest grid cell
+    (about 10 to 80 km) that holds sites of several of the network's organisations; else no
+    position and no state at all ("hidden": the owner would stand out even at 80 km)."""
     if revealed:
-        latitude, longitude, precision = site.latitude, site.longitude, "site"
-    else:
-        latitude, longitude = adapters.coarse_point(site.latitude, site.longitude)
-        precision = "area"
+        return _location(site.latitude, site.longitude, "site", site.state)
+    area = crowds.area(site.latitude, site.longitude)
+    if area is None:
+        return {"latitude": None, "longitude": None, "precision": "hidden", "state": "",
+                "cell_deg": None, "cell_km": None}  # fmt: skip
+    return _location(area.latitude, area.longitude, "area", site.state, area.size_deg)
+
+
+def _location(
+    latitude: float,
+    longitude: float,
+    precision: str,
+    state: str,
+    cell_deg: tuple[float, float] | None = None,
+) -> dict[str, Any]:
     return {
         "latitude": round(latitude, 5),
         "longitude": round(longitude, 5),
         "precision": precision,
-        "state": site.state,
+        "state": state,
+        "cell_deg": list(cell_deg) if cell_deg else None,
+        "cell_km": int(round(cell_deg[0] * KM_PER_DEGREE_LATITUDE, -1)) if cell_deg else None,
     }
+
+
+def crowds_for(networks: Iterable[int]) -> dict[int, adapters.Crowds]:
+    """The crowds of the networks the listings or processors shown belong to."""
+    return network_crowds(networks)
 
 
 def site_out(site: Site) -> dict[str, Any]:
@@ -123,10 +151,14 @@ def listing_out(
     listing: Listing,
     revealed: bool | None = None,
     origin: adapters.Origin | None = None,
+    crowds: adapters.Crowds | None = None,
 ) -> dict[str, Any]:
-    """A listing as this actor may read it. ``revealed`` may be given when known in bulk."""
+    """A listing as this actor may read it. ``revealed`` and ``crowds`` (the listing's
+    network's) may be given when known in bulk."""
     shown = listing_reveals_owner(actor=actor, listing=listing) if revealed is None else revealed
-    location = location_out(listing.site, revealed=shown)
+    if crowds is None:
+        crowds = crowds_for([listing.network_id])[listing.network_id]
+    location = location_out(listing.site, revealed=shown, crowds=crowds)
     user = listing.created_by
     return {
         "id": listing.pk,
@@ -205,7 +237,7 @@ def listing_out(
         "location": location,
         "distance_km": (
             round(adapters.distance_km(origin, location["latitude"], location["longitude"]), 1)
-            if origin is not None
+            if origin is not None and location["latitude"] is not None
             else None
         ),
         "attachments": (
@@ -227,9 +259,15 @@ def listings_out(
     revealed_ids: set[int],
     origin: adapters.Origin | None = None,
 ) -> list[dict[str, Any]]:
+    listings = list(listings)
+    crowds = crowds_for({listing.network_id for listing in listings})
     return [
         listing_out(
-            actor=actor, listing=listing, revealed=listing.pk in revealed_ids, origin=origin
+            actor=actor,
+            listing=listing,
+            revealed=listing.pk in revealed_ids,
+            origin=origin,
+            crowds=crowds[listing.network_id],
         )
         for listing in listings
     ]
@@ -238,10 +276,17 @@ def listings_out(
 def map_points(
     *, actor: Any, listings: Iterable[Listing], revealed_ids: set[int]
 ) -> list[dict[str, Any]]:
-    """Markers for the offline map: the exact site only where the owner may be known."""
+    """Markers for the offline map: the exact site only where the owner may be known, none
+    where the listing's position is hidden."""
     points = []
+    listings = list(listings)
+    crowds = crowds_for({listing.network_id for listing in listings})
     for listing in listings:
-        location = location_out(listing.site, revealed=listing.pk in revealed_ids)
+        location = location_out(
+            listing.site, revealed=listing.pk in revealed_ids, crowds=crowds[listing.network_id]
+        )
+        if location["precision"] == "hidden":
+            continue
         points.append(
             {
                 "lat": location["latitude"],
@@ -257,20 +302,22 @@ def map_points(
                 ),
                 "url": reverse("exchange:listing_detail", args=[listing.pk]),
                 "precision": location["precision"],
-                **(
-                    {"cell": [adapters.CELL_LATITUDE_DEG, adapters.CELL_LONGITUDE_DEG]}
-                    if location["precision"] == "area"
-                    else {}
-                ),
+                **({"cell": location["cell_deg"]} if location["precision"] == "area" else {}),
             }
         )
     return points
 
 
 def processor_out(
-    *, actor: Any, processor: Processor, revealed: bool | None = None
+    *,
+    actor: Any,
+    processor: Processor,
+    revealed: bool | None = None,
+    crowds: adapters.Crowds | None = None,
 ) -> dict[str, Any]:
     """A processor as this actor may read it (the owner only where it may be known)."""
+    if crowds is None:
+        crowds = crowds_for([processor.network_id])[processor.network_id]
     shown = (
         processor_reveals_owner(actor=actor, processor=processor) if revealed is None else revealed
     )
@@ -323,7 +370,7 @@ def processor_out(
             else None
         ),
         "site": site_out(processor.site) if shown else None,
-        "location": location_out(processor.site, revealed=shown),
+        "location": location_out(processor.site, revealed=shown, crowds=crowds),
         "can_edit": can_edit_processor(actor=actor, processor=processor),
         "created_at": processor.created_at,
         "updated_at": processor.updated_at,
@@ -348,8 +395,14 @@ def processor_page(*, actor: Any, processors: QuerySet[Processor], page: PageIn)
     """One page of processors as the actor may read them."""
     cut = paginate(processors, page)
     revealed = revealed_processor_ids(actor=actor, processors=[item.pk for item in cut.items])
+    crowds = crowds_for({item.network_id for item in cut.items})
     items = [
-        processor_out(actor=actor, processor=item, revealed=item.pk in revealed)
+        processor_out(
+            actor=actor,
+            processor=item,
+            revealed=item.pk in revealed,
+            crowds=crowds[item.network_id],
+        )
         for item in cut.items
     ]
     return dataclasses.replace(cut, items=items)

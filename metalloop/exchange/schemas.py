@@ -39,14 +39,20 @@ class PersonOut(Schema):
 
 
 class LocationOut(Schema):
-    latitude: float = Field(..., description="Latitude [deg], WGS 84.")
-    longitude: float = Field(..., description="Longitude [deg], WGS 84.")
+    latitude: float | None = Field(..., description="Latitude [deg], WGS 84; null if hidden.")
+    longitude: float | None = Field(..., description="Longitude [deg], WGS 84; null if hidden.")
     precision: str = Field(
         ...,
-        description="'site' (the owner's site) or 'area' (centre of a grid cell of about 10 km: "
-        "the owner is not shown).",
+        description="'site' (the owner's site), 'area' (centre of the smallest grid cell of "
+        "about 10, 20, 40 or 80 km that holds sites of at least three of the network's "
+        "organisations: the owner is not shown) or 'hidden' (no such cell: no position, no "
+        "state).",
     )
     state: str
+    cell_deg: list[float] | None = Field(
+        None, description="For 'area': the cell's height and width [deg]."
+    )
+    cell_km: int | None = Field(None, description="For 'area': the cell's height [km], rounded.")
 
 
 class QualityOut(Schema):

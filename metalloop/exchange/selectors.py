@@ -2,7 +2,8 @@
 
 Filters never reveal an owner the actor may not learn: the organisation filter and the text
 search over organisation names apply only to listings whose owner the actor may see, and a
-radius search measures to the coarsened position of the others, exactly as the map shows it.
+radius search measures to the coarsened position of the others, exactly as the map shows it
+(and leaves out those shown nowhere, see ``network_crowds``).
 """
 
 from __future__ import annotations
@@ -115,16 +116,35 @@ def _within_radius(actor: Any, qs: QuerySet[Listing], f: ListingFilters) -> Quer
     box = {
         f"site__{key}": value for key, value in adapters.bounding_box(origin, f.radius_km).items()
     }
-    candidates = qs.filter(**box).values_list("pk", "site__latitude", "site__longitude")
+    candidates = list(
+        qs.filter(**box).values_list("pk", "network_id", "site__latitude", "site__longitude")
+    )
     revealed = set(qs.filter(owner_revealed_q(actor=actor), **box).values_list("pk", flat=True))
+    crowds = network_crowds({network for _pk, network, _lat, _lon in candidates})
     inside = []
-    for pk, latitude, longitude in candidates:
-        point = (
-            (latitude, longitude) if pk in revealed else adapters.coarse_point(latitude, longitude)
-        )
-        if adapters.distance_km(origin, *point) <= f.radius_km:
+    for pk, network, latitude, longitude in candidates:
+        if pk in revealed:
+            point: tuple[float, float] | None = (latitude, longitude)
+        else:
+            area = crowds[network].area(latitude, longitude)
+            point = (area.latitude, area.longitude) if area else None  # shown nowhere
+        if point is not None and adapters.distance_km(origin, *point) <= f.radius_km:
             inside.append(pk)
     return Listing.objects.filter(pk__in=inside)
+
+
+def network_crowds(network_ids: Iterable[int]) -> dict[int, adapters.Crowds]:
+    """Per network, which organisations have sites in each cell: what an anonymous position
+    is coarsened by (every member's sites count, as the member registry lists them)."""
+    wanted = set(network_ids)
+    rows = Site.objects.filter(organisation__memberships__network_id__in=wanted).values_list(
+        "organisation__memberships__network_id", "organisation_id", "latitude", "longitude"
+    )
+    by_network: dict[int, list[tuple[int, float, float]]] = {n: [] for n in wanted}
+    for network, organisation, latitude, longitude in rows:
+        if network in by_network:
+            by_network[network].append((organisation, latitude, longitude))
+    return {network: adapters.crowds_of(sites) for network, sites in by_network.items()}
 
 
 def listing_get(*, actor: Any, listing_id: int) -> Listing:

@@ -16,6 +16,7 @@ from metalloop.exchange import permissions, services
 from metalloop.exchange.models import Listing
 from tests.exchange.test_api import processor_body
 from tests.exchange.test_services import PDF
+from tests.factories import OrganisationFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,16 @@ def assert_hidden(text, listing):
 
 def assert_shown(text, listing):
     assert listing.organisation.name in text
+
+
+@pytest.fixture
+def neighbours(network):
+    """Two more members with sites in Duisburg: the owner's 10 km cell then holds sites of
+    three organisations, enough to show the cell without pointing at the owner."""
+    for name in ("Nachbar Eins GmbH", "Nachbar Zwei GmbH"):
+        org = OrganisationFactory(name=name)
+        network.memberships.create(organisation=org)
+        SiteFactory(organisation=org, name=f"Werk {name}", place="Duisburg")
 
 
 @pytest.fixture
@@ -87,7 +98,7 @@ def test_the_htmx_results_do_not_name_the_owner(client_for, other_member, secret
 
 
 def test_the_api_detail_withholds_organisation_site_person_and_attachments(
-    client, token_for, other_member, member, facilitator, secret
+    client, token_for, other_member, member, facilitator, secret, neighbours
 ):
     response = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member))
     body = response.json()
@@ -155,7 +166,7 @@ def test_the_export_leaves_out_the_owner_of_anonymous_listings(
 
 
 def test_map_markers_of_anonymous_listings_sit_at_the_centre_of_a_ten_kilometre_cell(
-    client_for, other_member, secret, named_offer
+    client_for, other_member, secret, named_offer, neighbours
 ):
     page = client_for(other_member).get("/exchange/")
     points = {p["url"]: p for p in page.context["points"]}
@@ -168,7 +179,7 @@ def test_map_markers_of_anonymous_listings_sit_at_the_centre_of_a_ten_kilometre_
 
 
 def test_a_radius_search_measures_to_the_coarse_position_so_it_cannot_locate_the_site(
-    client, token_for, other_member, member, secret
+    client, token_for, other_member, member, secret, neighbours
 ):
     # The site lies in Duisburg's centre, its cell centre about 4.5 km away.
     def found(who, radius):
@@ -180,6 +191,47 @@ def test_a_radius_search_measures_to_the_coarse_position_so_it_cannot_locate_the
     assert found(other_member, 1) == []
     assert found(other_member, 3) == []
     assert found(other_member, 6) == [(secret.pk, 4.6)]
+
+
+def test_where_the_owner_is_alone_in_its_cell_the_next_larger_cell_is_shown(
+    client, token_for, client_for, network, other_member, secret
+):
+    # Two other members about 13 km north: not in the owner's 10 km cell, but in its 20 km one.
+    for name, latitude in (("Nord Eins", 51.55), ("Nord Zwei", 51.56)):
+        org = OrganisationFactory(name=name)
+        network.memberships.create(organisation=org)
+        SiteFactory(organisation=org, latitude=latitude, longitude=6.8)
+    body = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member)).json()
+    location = body["location"]
+    assert (location["latitude"], location["longitude"]) == (51.5, 6.75)  # cell 51.4–51.6, 6.6–6.9
+    assert (location["precision"], location["cell_km"]) == ("area", 20)
+    assert location["cell_deg"] == pytest.approx([0.2, 0.3])
+    detail = client_for(other_member).get(f"/exchange/listings/{secret.pk}/")
+    assert "ein Gebiet von etwa 20 km" in detail.text
+    assert [p["cell"] for p in detail.context["points"]] == [pytest.approx([0.2, 0.3])]
+
+
+def test_where_no_cell_holds_three_members_the_listing_is_shown_nowhere(
+    client, token_for, client_for, other_member, secret
+):
+    # The owner is the only member with a site: no area can hide it, so no position, no
+    # state, no marker, and a radius search cannot place it (its owner still finds it).
+    body = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member)).json()
+    assert body["location"] == {
+        "latitude": None, "longitude": None, "precision": "hidden", "state": "",
+        "cell_deg": None, "cell_km": None,
+    }  # fmt: skip
+    page = client_for(other_member).get("/exchange/")
+    assert f"/exchange/listings/{secret.pk}/" not in {p["url"] for p in page.context["points"]}
+    detail = client_for(other_member).get(f"/exchange/listings/{secret.pk}/")
+    assert detail.context["points"] == []
+    assert "zeigt die Karte es nicht" in detail.text
+    assert_hidden(detail.text, secret)
+    radius = "/api/v1/listings?place=Duisburg&radius_km=200"
+    items = client.get(radius, headers=token_for(other_member)).json()["items"]
+    assert secret.pk not in {item["id"] for item in items}
+    own = client.get(radius, headers=token_for(secret.created_by)).json()["items"]
+    assert secret.pk in {item["id"] for item in own}
 
 
 # --- errors ---------------------------------------------------------------------------------------

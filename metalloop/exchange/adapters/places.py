@@ -1,11 +1,11 @@
 """Places and distances: places of the gazetteer for a radius search, great-circle
-distances and positions coarsened to a grid cell."""
+distances and positions coarsened to a grid cell that holds sites of several organisations."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -97,22 +97,71 @@ def distance_km(origin: Origin, latitude: float, longitude: float) -> float:
 
 CELL_LATITUDE_DEG = 0.1
 CELL_LONGITUDE_DEG = 0.15
-"""The grid anonymous positions are coarsened to: about 11 km × 10 km in Germany."""
+"""The base grid anonymous positions are coarsened to: about 11 km × 10 km in Germany."""
+CELL_LEVELS = (1, 2, 4, 8)
+"""Cell sizes tried, in multiples of the base cell (about 10, 20, 40 and 80 km)."""
+CROWD = 3
+"""Fewest organisations of the network with a site in an anonymous listing's cell: a cell
+with fewer would point at its owner through the member registry, which lists every site."""
 
 
-def coarse_point(latitude: float, longitude: float) -> tuple[float, float]:
-    """The centre of the grid cell a point lies in: a position that does not show the site."""
+def coarse_point(latitude: float, longitude: float, level: int = 1) -> tuple[float, float]:
+    """The centre of the grid cell of ``level`` a point lies in."""
+    height, width = CELL_LATITUDE_DEG * level, CELL_LONGITUDE_DEG * level
     return (
-        round((math.floor(latitude / CELL_LATITUDE_DEG) + 0.5) * CELL_LATITUDE_DEG, 4),
-        round((math.floor(longitude / CELL_LONGITUDE_DEG) + 0.5) * CELL_LONGITUDE_DEG, 4),
+        round((math.floor(latitude / height) + 0.5) * height, 4),
+        round((math.floor(longitude / width) + 0.5) * width, 4),
     )
+
+
+def _cell(latitude: float, longitude: float, level: int) -> tuple[int, int, int]:
+    height, width = CELL_LATITUDE_DEG * level, CELL_LONGITUDE_DEG * level
+    return level, math.floor(latitude / height), math.floor(longitude / width)
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where an anonymous listing is shown: the centre of a cell [deg] and the cell's size."""
+
+    latitude: float
+    longitude: float
+    level: int
+
+    @property
+    def size_deg(self) -> tuple[float, float]:
+        return CELL_LATITUDE_DEG * self.level, CELL_LONGITUDE_DEG * self.level
+
+
+@dataclass(frozen=True)
+class Crowds:
+    """The organisations with a site in each cell of each level, for one network."""
+
+    members: Mapping[tuple[int, int, int], frozenset[int]]
+
+    def area(self, latitude: float, longitude: float) -> Area | None:
+        """The smallest cell around the point that holds sites of at least ``CROWD``
+        organisations; ``None`` where even the largest does not (show no position then)."""
+        for level in CELL_LEVELS:
+            if len(self.members.get(_cell(latitude, longitude, level), ())) >= CROWD:
+                return Area(*coarse_point(latitude, longitude, level), level)
+        return None
+
+
+def crowds_of(sites: Iterable[tuple[int, float, float]]) -> Crowds:
+    """Crowds from ``(organisation id, latitude, longitude)`` of a network's sites."""
+    members: dict[tuple[int, int, int], set[int]] = {}
+    for organisation, latitude, longitude in sites:
+        for level in CELL_LEVELS:
+            members.setdefault(_cell(latitude, longitude, level), set()).add(organisation)
+    return Crowds({cell: frozenset(orgs) for cell, orgs in members.items()})
 
 
 def bounding_box(origin: Origin, radius_km: float) -> Mapping[str, float]:
     """Latitude and longitude bounds [deg] that hold every point within ``radius_km``."""
-    dlat = radius_km / 111.0 + CELL_LATITUDE_DEG
+    # An anonymous listing is measured at its cell's centre, up to half the largest cell away.
+    dlat = radius_km / 111.0 + CELL_LATITUDE_DEG * max(CELL_LEVELS)
     dlon = radius_km / (111.0 * max(0.1, math.cos(math.radians(origin.latitude)))) + (
-        CELL_LONGITUDE_DEG
+        CELL_LONGITUDE_DEG * max(CELL_LEVELS)
     )
     return {
         "latitude__gte": origin.latitude - dlat,

@@ -46,8 +46,11 @@ def processor_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     revealed = selectors.revealed_processor_ids(actor=request.user, processors=found)
+    crowds = presenters.crowds_for({p.network_id for p in page})
     items = [
-        presenters.processor_out(actor=request.user, processor=p, revealed=p.pk in revealed)
+        presenters.processor_out(
+            actor=request.user, processor=p, revealed=p.pk in revealed, crowds=crowds[p.network_id]
+        )
         for p in page
     ]
     template = "exchange/processor_list.html" + ("#results" if is_htmx(request) else "")
