@@ -1,8 +1,12 @@
 """What an actor sees of a proposal: the same data for pages, API and exports.
 
 Before the introduction, a member sees the other parties' listings without their owners
-(unless a listing is *named*), distances rounded to 10 km, and no sites; facilitators and
-admins see everything; after the introduction the parties see each other.
+(unless a listing is *named*) and no sites; facilitators and admins see everything; after the
+introduction the parties see each other. Distances are rounded to the size of the largest
+cell the map shows for a counterpart (10 km at least, see ``exchange.adapters.Crowds``), and
+every figure derived from a distance (freight, net CO2) is worked out from the rounded one:
+a member knows its own site, so an exact distance and the counterpart's cell could point at
+a single member's site.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from metalloop.exchange.adapters import label_of
+from metalloop.exchange.adapters import CELL_LEVELS, Crowds, label_of
 from metalloop.exchange.models import Listing, Visibility
 from metalloop.exchange.permissions import listing_reveals_owner, processor_reveals_owner
+from metalloop.exchange.selectors import network_crowds
 from metalloop.matching import labels
 from metalloop.matching.models import Proposal, ProposalStatus
 from metalloop.matching.permissions import (
@@ -22,12 +27,28 @@ from metalloop.matching.permissions import (
     can_record_outcome,
     identities_revealed,
 )
+from metalloop.network.models import Site
 
 ROUND_KM = 10.0
+"""Distances shown before the introduction are multiples of this [km] at least."""
 
 
-def _km(value: float, exact: bool) -> float:
-    return round(value, 1) if exact else max(ROUND_KM, round(value / ROUND_KM) * ROUND_KM)
+def _km(value: float, step: float | None) -> float:
+    """``value`` [km] to 0.1 km where exact (``step`` None), else to a multiple of ``step``."""
+    return round(value, 1) if step is None else max(step, round(value / step) * step)
+
+
+def _step_km(actor: Any, sites: Iterable[tuple[Site, bool]], crowds: Crowds) -> float:
+    """The rounding step for distances between the actor and counterparts at ``sites`` (with
+    whether each counterpart's owner is shown): the largest cell the map shows for a hidden
+    one, the largest cell of all for one shown nowhere."""
+    level = 1
+    for site, shown in sites:
+        if shown or site.organisation_id == getattr(actor, "organisation_id", None):
+            continue
+        area = crowds.area(site.latitude, site.longitude)
+        level = max(level, area.level if area else max(CELL_LEVELS))
+    return ROUND_KM * level
 
 
 def _listing_side(actor: Any, listing: Listing, revealed: bool) -> dict[str, Any]:
@@ -46,10 +67,13 @@ def _listing_side(actor: Any, listing: Listing, revealed: bool) -> dict[str, Any
     }
 
 
-def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
-    """One proposal as the actor may see it."""
+def proposal_view(
+    *, actor: Any, proposal: Proposal, crowds: Crowds | None = None
+) -> dict[str, Any]:
+    """One proposal as the actor may see it (``crowds``: the network's, when known)."""
     curator = can_curate_proposal(actor=actor, proposal=proposal)
     revealed = curator or identities_revealed(actor=actor, proposal=proposal)
+    step = None if revealed else _proposal_step(actor, proposal, crowds)
     my_party = next(
         (
             p
@@ -62,7 +86,7 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
         {
             **_listing_side(actor, item.offer, revealed),
             "tonnes": float(item.tonnes),
-            "km": _km(item.great_circle_km, revealed),
+            "km": _km(item.great_circle_km, step),
             "mode": item.mode,
         }
         for item in proposal.inputs.all()
@@ -76,6 +100,7 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
             "process": proposal.processor.process,
             "organisation": proposal.processor.organisation.name if shown else None,
         }
+    explanation = explanation_for(proposal.explanation, step=step)
     return {
         "id": proposal.pk,
         "run_id": proposal.run_id,
@@ -83,9 +108,9 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
         "kind": proposal.kind,
         "status": proposal.status,
         "tonnes": float(proposal.tonnes),
-        "km": _km(proposal.great_circle_km, revealed),
+        "km": _km(proposal.great_circle_km, step),
         "mode": proposal.mode,
-        "co2_t": proposal.co2_t,
+        "co2_t": proposal.co2_t if step is None else explanation.get("co2", {}).get("net"),
         "score": round(proposal.score, 1),
         "verdict": proposal.verdict,
         "dilution": proposal.dilution,
@@ -104,7 +129,7 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
         ],
         "my_response": my_party.response if my_party else None,
         "identities_revealed": revealed,
-        "explanation": explanation_for(proposal.explanation, exact=revealed),
+        "explanation": explanation,
         "note": proposal.note if curator else "",
         "can_curate": curator
         and proposal.status in (ProposalStatus.PROPOSED, ProposalStatus.DROPPED),
@@ -114,23 +139,48 @@ def proposal_view(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
     }
 
 
-def explanation_for(explanation: dict[str, Any], *, exact: bool) -> dict[str, Any]:
-    """The stored explanation, with routes rounded and offers unnamed unless identities
-    are revealed."""
-    if exact:
+def _proposal_step(actor: Any, proposal: Proposal, crowds: Crowds | None) -> float:
+    if crowds is None:
+        crowds = network_crowds([proposal.network_id])[proposal.network_id]
+    sites = [
+        (listing.site, listing_reveals_owner(actor=actor, listing=listing))
+        for listing in (proposal.demand, *(item.offer for item in proposal.inputs.all()))
+    ]
+    if proposal.processor is not None:
+        shown = processor_reveals_owner(actor=actor, processor=proposal.processor)
+        sites.append((proposal.processor.site, shown))
+    return _step_km(actor, sites, crowds)
+
+
+def explanation_for(explanation: dict[str, Any], *, step: float | None) -> dict[str, Any]:
+    """The stored explanation as shown: exact where identities are revealed (``step`` None);
+    else routes rounded to ``step`` [km], freight and net CO2 worked out from the rounded
+    routes, and offers unnamed."""
+    if step is None:
         return explanation
     shown = copy.deepcopy(explanation)
     for leg in shown.get("legs", []):
-        leg["great_circle_km"] = _km(leg["great_circle_km"], False)
-        leg["road_km"] = _km(leg["road_km"], False)
+        exact = leg["great_circle_km"]
+        leg["great_circle_km"] = _km(exact, step)
+        leg["road_km"] = leg["great_circle_km"] * shown.get("detour", 1.0)
+        # Freight is proportional to the distance: scale it, do not reveal the exact route.
+        leg["freight_t"] = leg["freight_t"] * leg["great_circle_km"] / exact if exact else 0.0
         leg["origin"] = ""
+    co2 = shown.get("co2")
+    if co2:
+        co2["freight"] = sum(leg["freight_t"] for leg in shown.get("legs", []))
+        if co2.get("production_saved") is not None:
+            co2["net"] = co2["production_saved"] - co2["freight"]
     for line in shown.get("chemistry", []):
         line["origin"] = "…" if line.get("origin") else ""
     for rule in shown.get("rules", []):
         facts = rule.get("facts", {})
-        for key in ("road_km", "great_circle_km"):
-            if key in facts:
-                facts[key] = _km(facts[key], False)
+        if "great_circle_km" in facts:
+            facts["great_circle_km"] = _km(facts["great_circle_km"], step)
+            if "road_km" in facts:
+                facts["road_km"] = facts["great_circle_km"] * shown.get("detour", 1.0)
+        elif "road_km" in facts:
+            facts["road_km"] = _km(facts["road_km"], step)
     return shown
 
 
@@ -200,12 +250,14 @@ def _outcome(proposal: Proposal) -> dict[str, Any] | None:
 
 
 def proposal_rows(*, actor: Any, proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
-    return [proposal_view(actor=actor, proposal=p) for p in proposals]
+    proposals = list(proposals)
+    crowds = network_crowds({p.network_id for p in proposals})
+    return [proposal_view(actor=actor, proposal=p, crowds=crowds[p.network_id]) for p in proposals]
 
 
 def proposal_page_rows(*, actor: Any, proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
     """Proposals for the tables of the pages, with labels."""
-    return [_labelled(proposal_view(actor=actor, proposal=p)) for p in proposals]
+    return [_labelled(row) for row in proposal_rows(actor=actor, proposals=proposals)]
 
 
 IMPACT_COLUMNS = [
@@ -273,19 +325,26 @@ def bars(series: dict[str, dict[str, float]], key: str) -> list[dict[str, Any]]:
 
 
 def candidate_rows(*, actor: Any, candidates: Iterable[Any]) -> list[dict[str, Any]]:
-    """Candidates for a listing: the other listing without its owner unless it may be shown,
-    distances rounded to 10 km."""
+    """Candidates for a listing: the other listing without its owner unless it may be shown;
+    where it may not, the distance rounded to its cell and the net CO2 per tonne to
+    0.1 t CO2e/t (to the tenth, the freight in it no longer tells the distance)."""
+    candidates = list(candidates)
+    crowds = network_crowds({c.listing.network_id for c in candidates})
     rows = []
     for candidate in candidates:
-        side = _listing_side(actor, candidate.listing, revealed=False)
+        listing = candidate.listing
+        side = _listing_side(actor, listing, revealed=False)
+        shown = side["own"] or side["organisation"] is not None
+        step = _step_km(actor, [(listing.site, shown)], crowds[listing.network_id])
+        co2 = candidate.co2_per_tonne
         rows.append(
             {
                 **side,
                 "score": round(candidate.score, 1),
-                "km": _km(candidate.great_circle_km, False),
+                "km": _km(candidate.great_circle_km, None if shown else step),
                 "verdict": candidate.verdict,
-                "co2_per_tonne": candidate.co2_per_tonne,
-                "tonnes": float(candidate.listing.mass_t),
+                "co2_per_tonne": co2 if shown or co2 is None else round(co2, 1),
+                "tonnes": float(listing.mass_t),
             }
         )
     return rows

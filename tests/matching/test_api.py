@@ -224,3 +224,38 @@ def test_impact_per_organisation_for_facilitators_only(
         _client(token_for, member).get(f"/api/v1/impact?network={slug}").json()["by_organisation"]
         == {}
     )
+
+
+def test_before_the_introduction_no_figure_tells_the_exact_distance(
+    token_for, released, member, other_member
+):
+    # Two members only: neither site lies in a cell with three, so distances are rounded to
+    # the largest cell (80 km), and freight and net CO2 are worked out from that.
+    stored = released.explanation
+    exact_km = stored["legs"][0]["great_circle_km"]
+    client = _client(token_for, other_member)
+    body = client.get(f"/api/v1/proposals/{released.pk}").json()
+    assert body["km"] == 80.0
+    (leg,) = body["explanation"]["legs"]
+    assert leg["great_circle_km"] == 80.0
+    assert leg["freight_t"] == pytest.approx(stored["legs"][0]["freight_t"] * 80.0 / exact_km)
+    co2 = body["explanation"]["co2"]
+    assert co2["net"] == pytest.approx(co2["production_saved"] - leg["freight_t"])
+    assert body["co2_t"] == pytest.approx(co2["net"])
+    assert body["co2_t"] != pytest.approx(released.co2_t)
+    text = client.get(f"/api/v1/proposals/{released.pk}").content.decode()
+    assert f"{stored['legs'][0]['freight_t']}" not in text and f"{released.co2_t}" not in text
+    for user in (member, other_member):
+        answer = _client(token_for, user).post(
+            f"/api/v1/proposals/{released.pk}/interest", {}, content_type="application/json"
+        )
+        assert answer.status_code == 200
+    after = client.get(f"/api/v1/proposals/{released.pk}").json()
+    assert after["km"] == round(exact_km, 1)
+    assert after["co2_t"] == pytest.approx(released.co2_t)
+
+
+def test_candidates_round_the_co2_per_tonne_of_a_hidden_owner(token_for, member, offer, demand):
+    (found,) = _client(token_for, member).get(f"/api/v1/matching/candidates/{offer.pk}").json()
+    assert found["km"] == 80.0
+    assert found["co2_per_tonne"] == round(found["co2_per_tonne"], 1)
