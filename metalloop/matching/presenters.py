@@ -51,9 +51,18 @@ def _step_km(actor: Any, sites: Iterable[tuple[Site, bool]], crowds: Crowds) -> 
     return ROUND_KM * level
 
 
-def _listing_side(actor: Any, listing: Listing, revealed: bool) -> dict[str, Any]:
+def _owner_shown(actor: Any, listing: Listing) -> bool:
+    """Whether the actor may learn the listing's owner (its own organisation always)."""
+    if getattr(actor, "organisation_id", None) == listing.organisation_id:
+        return True
+    return listing_reveals_owner(actor=actor, listing=listing)
+
+
+def _listing_side(
+    actor: Any, listing: Listing, revealed: bool, shown: bool | None = None
+) -> dict[str, Any]:
     own = getattr(actor, "organisation_id", None) == listing.organisation_id
-    shows_owner = revealed or own or listing_reveals_owner(actor=actor, listing=listing)
+    shows_owner = revealed or own or (_owner_shown(actor, listing) if shown is None else shown)
     hidden_title = listing.visibility == Visibility.FACILITATOR and not (revealed or own)
     return {
         "listing_id": listing.pk,
@@ -73,7 +82,9 @@ def proposal_view(
     """One proposal as the actor may see it (``crowds``: the network's, when known)."""
     curator = can_curate_proposal(actor=actor, proposal=proposal)
     revealed = curator or identities_revealed(actor=actor, proposal=proposal)
-    step = None if revealed else _proposal_step(actor, proposal, crowds)
+    listings = (proposal.demand, *(item.offer for item in proposal.inputs.all()))
+    owners_shown = {} if revealed else {x.pk: _owner_shown(actor, x) for x in listings}
+    step = None if revealed else _proposal_step(actor, proposal, owners_shown, crowds)
     my_party = next(
         (
             p
@@ -84,7 +95,7 @@ def proposal_view(
     )
     inputs = [
         {
-            **_listing_side(actor, item.offer, revealed),
+            **_listing_side(actor, item.offer, revealed, owners_shown.get(item.offer.pk)),
             "tonnes": float(item.tonnes),
             "km": _km(item.great_circle_km, step),
             "mode": item.mode,
@@ -114,7 +125,9 @@ def proposal_view(
         "score": round(proposal.score, 1),
         "verdict": proposal.verdict,
         "dilution": proposal.dilution,
-        "demand": _listing_side(actor, proposal.demand, revealed),
+        "demand": _listing_side(
+            actor, proposal.demand, revealed, owners_shown.get(proposal.demand.pk)
+        ),
         "inputs": inputs,
         "processor": processor,
         "parties": [
@@ -139,16 +152,19 @@ def proposal_view(
     }
 
 
-def _proposal_step(actor: Any, proposal: Proposal, crowds: Crowds | None) -> float:
+def _proposal_step(
+    actor: Any, proposal: Proposal, shown: dict[int, bool], crowds: Crowds | None
+) -> float:
+    """The rounding step [km] for this actor's view (``shown``: whose owners it may learn)."""
     if crowds is None:
         crowds = network_crowds([proposal.network_id])[proposal.network_id]
     sites = [
-        (listing.site, listing_reveals_owner(actor=actor, listing=listing))
+        (listing.site, shown[listing.pk])
         for listing in (proposal.demand, *(item.offer for item in proposal.inputs.all()))
     ]
     if proposal.processor is not None:
-        shown = processor_reveals_owner(actor=actor, processor=proposal.processor)
-        sites.append((proposal.processor.site, shown))
+        operator_shown = processor_reveals_owner(actor=actor, processor=proposal.processor)
+        sites.append((proposal.processor.site, operator_shown))
     return _step_km(actor, sites, crowds)
 
 
