@@ -114,11 +114,6 @@ def _location(
     }
 
 
-def crowds_for(networks: Iterable[int]) -> dict[int, adapters.Crowds]:
-    """The crowds of the networks the listings or processors shown belong to."""
-    return network_crowds(networks)
-
-
 def site_out(site: Site) -> dict[str, Any]:
     return {
         "id": site.pk,
@@ -157,7 +152,7 @@ def listing_out(
     network's) may be given when known in bulk."""
     shown = listing_reveals_owner(actor=actor, listing=listing) if revealed is None else revealed
     if crowds is None:
-        crowds = crowds_for([listing.network_id])[listing.network_id]
+        crowds = network_crowds([listing.network_id])[listing.network_id]
     location = location_out(listing.site, revealed=shown, crowds=crowds)
     user = listing.created_by
     return {
@@ -260,7 +255,7 @@ def listings_out(
     origin: adapters.Origin | None = None,
 ) -> list[dict[str, Any]]:
     listings = list(listings)
-    crowds = crowds_for({listing.network_id for listing in listings})
+    crowds = network_crowds({listing.network_id for listing in listings})
     return [
         listing_out(
             actor=actor,
@@ -280,7 +275,7 @@ def map_points(
     where the listing's position is hidden."""
     points = []
     listings = list(listings)
-    crowds = crowds_for({listing.network_id for listing in listings})
+    crowds = network_crowds({listing.network_id for listing in listings})
     for listing in listings:
         location = location_out(
             listing.site, revealed=listing.pk in revealed_ids, crowds=crowds[listing.network_id]
@@ -317,7 +312,7 @@ def processor_out(
 ) -> dict[str, Any]:
     """A processor as this actor may read it (the owner only where it may be known)."""
     if crowds is None:
-        crowds = crowds_for([processor.network_id])[processor.network_id]
+        crowds = network_crowds([processor.network_id])[processor.network_id]
     shown = (
         processor_reveals_owner(actor=actor, processor=processor) if revealed is None else revealed
     )
@@ -395,7 +390,7 @@ def processor_page(*, actor: Any, processors: QuerySet[Processor], page: PageIn)
     """One page of processors as the actor may read them."""
     cut = paginate(processors, page)
     revealed = revealed_processor_ids(actor=actor, processors=[item.pk for item in cut.items])
-    crowds = crowds_for({item.network_id for item in cut.items})
+    crowds = network_crowds({item.network_id for item in cut.items})
     items = [
         processor_out(
             actor=actor,

@@ -46,7 +46,7 @@ def processor_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     revealed = selectors.revealed_processor_ids(actor=request.user, processors=found)
-    crowds = presenters.crowds_for({p.network_id for p in page})
+    crowds = selectors.network_crowds({p.network_id for p in page})
     items = [
         presenters.processor_out(
             actor=request.user, processor=p, revealed=p.pk in revealed, crowds=crowds[p.network_id]
