@@ -10,7 +10,8 @@ and score as a full run.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -107,7 +108,7 @@ class ListingIndex:
         km = _km(new.xyz[0], self.sinks.xyz[rows])
         within = km * self.context.method.detour.value <= self.sinks.max_km[rows] + 1e-9
         rows, km = rows[within], km[within]
-        near = _sink_rows(self.sinks, rows)
+        near = _rows_of(self.sinks, rows)
         limits = DemandLimits(
             self._limits.low[rows],
             self._limits.high[rows],
@@ -131,7 +132,7 @@ class ListingIndex:
         rows = self._near(self._source_blocks, keys, new.xyz[0], reach)
         if rows.size == 0:
             return []
-        near = _source_rows(self.sources, rows)
+        near = _rows_of(self.sources, rows)
         local = np.arange(rows.size, dtype=np.intp)
         snk = np.zeros(rows.size, dtype=np.intp)
         km = _km(new.xyz[0], near.xyz)
@@ -213,59 +214,16 @@ def _km(point: NDArray[np.float64], others: NDArray[np.float64]) -> NDArray[np.f
     return great_circle(np.linalg.norm(others - point, axis=1))
 
 
-def _source_rows(sources: Sources, rows: NDArray[np.intp]) -> Sources:
-    """The sources at ``rows``, in that order."""
+def _rows_of[T: (Sources, Sinks)](table: T, rows: NDArray[np.intp]) -> T:
+    """The rows ``rows`` of a source or sink table, in that order (every field, so that a
+    field added to the tables cannot be forgotten here)."""
     picked = rows.tolist()
-    return Sources(
-        kind=sources.kind[rows],
-        origin=sources.origin[rows],
-        output=sources.output[rows],
-        owner=sources.owner[rows],
-        material=tuple(sources.material[r] for r in picked),
-        grades=tuple(sources.grades[r] for r in picked),
-        legal=sources.legal[rows],
-        waste_code=tuple(sources.waste_code[r] for r in picked),
-        form=sources.form[rows],
-        xyz=sources.xyz[rows],
-        window=Window(
-            sources.window.start[rows],
-            sources.window.end[rows],
-            sources.window.interval[rows],
-            sources.window.amount[rows],
-        ),
-        supply=sources.supply[rows],
-        modes=sources.modes[rows],
-        quality=sources.quality[rows],
-        reuse=sources.reuse[rows],
-        compositions=tuple(sources.compositions[r] for r in picked),
-    )
 
+    def take(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value[rows]
+        if isinstance(value, Window):
+            return Window(*(take(getattr(value, f.name)) for f in fields(Window)))
+        return tuple(value[r] for r in picked)
 
-def _sink_rows(sinks: Sinks, rows: NDArray[np.intp]) -> Sinks:
-    """The sinks at ``rows``, in that order."""
-    picked = rows.tolist()
-    return Sinks(
-        kind=sinks.kind[rows],
-        origin=sinks.origin[rows],
-        owner=sinks.owner[rows],
-        materials=tuple(sinks.materials[r] for r in picked),
-        grades=tuple(sinks.grades[r] for r in picked),
-        forms=tuple(sinks.forms[r] for r in picked),
-        permits=tuple(sinks.permits[r] for r in picked),
-        xyz=sinks.xyz[rows],
-        window=Window(
-            sinks.window.start[rows],
-            sinks.window.end[rows],
-            sinks.window.interval[rows],
-            sinks.window.amount[rows],
-        ),
-        capacity=sinks.capacity[rows],
-        min_lot=sinks.min_lot[rows],
-        min_quantity=sinks.min_quantity[rows],
-        max_km=sinks.max_km[rows],
-        modes=sinks.modes[rows],
-        quality=sinks.quality[rows],
-        r_strategy=tuple(sinks.r_strategy[r] for r in picked),
-        limits=tuple(sinks.limits[r] for r in picked),
-        max_dilution=sinks.max_dilution[rows],
-    )
+    return type(table)(**{f.name: take(getattr(table, f.name)) for f in fields(table)})
