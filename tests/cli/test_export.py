@@ -97,10 +97,8 @@ def test_export_writes_coordinates_only_where_they_were_given(registry):
     assert out.splitlines() == [
         quoted(SITE_COLUMNS),
         quoted(["beta-guss", "Gießerei", "plant", "", "", "Essen", "NW", "", ""]),
-        quoted(
-            [organisation.slug, "Labor", "plant", "Rheinlanddamm 1", "44135", "Dortmund"]
-            + ["NW", "51.5", "7.45"]
-        ),
+        quoted([organisation.slug, "Labor", "plant", "Rheinlanddamm 1", "44135"])
+        + ',"Dortmund","NW","51.5","7.45"',
         quoted([organisation.slug, "Werk", "plant", "", "", "Duisburg", "NW", "", ""]),
     ]
 
