@@ -24,7 +24,8 @@ injection, https://owasp.org/www-community/attacks/CSV_Injection):
   written: XLSX cannot hold most control characters at all.
 
 XLSX cells are written as text, never as formulas or numbers (a postcode such as 01067 must
-keep its zero).
+keep its zero). XLSX is XML, which reads every line end as a line feed: a carriage return
+comes back from an XLSX file as a line feed (CSV keeps it).
 """
 
 from __future__ import annotations
