@@ -8,6 +8,7 @@ only when asked for, mail to a local SMTP server).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "metalloop.common",
     "metalloop.accounts",
     "metalloop.network",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "metalloop.urls"
@@ -115,7 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["metalloop.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked login before the password check
+    "metalloop.accounts.backends.EmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -132,10 +139,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Failed logins per e-mail address and per client address within the window.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # [s] three days, as the e-mail says
+# Password-reset mails per e-mail address and per client address within the window; further
+# requests get the same answer and no mail (see accounts/services.password_reset_admit).
+PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("METALLOOP_PASSWORD_RESET_EMAIL_LIMIT", "3"))
+PASSWORD_RESET_CLIENT_LIMIT = int(os.environ.get("METALLOOP_PASSWORD_RESET_CLIENT_LIMIT", "10"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("METALLOOP_PASSWORD_RESET_WINDOW", "3600"))
+
+# --- failed logins (django-axes; the rules are explained in accounts/throttling.py) ---------
+# Failures of one account from one client address before that pair pauses, and failures from
+# one address over any accounts before it pauses for accounts never used from it; each pause
+# lasts the window after the last failure.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("METALLOOP_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("METALLOOP_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("METALLOOP_LOGIN_FAILURE_WINDOW", "900"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the page can name the time to wait
+AXES_HANDLER = "metalloop.accounts.throttling.LoginThrottle"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "metalloop.accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "metalloop.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "metalloop.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
 
 # --- security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -213,13 +241,10 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("METALLOOP_MAIL_FROM", "metalloop <noreply@metalloop.local>")
 
-# --- cache (login throttling) -------------------------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "metalloop_cache",
-    }
-}
+# --- cache -----------------------------------------------------------------------------------
+# Nothing relies on a shared cache (the throttles keep their counts in the database); each
+# process keeps its own small one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

@@ -217,21 +217,21 @@ class ApiToken(BaseModel):
         return self.revoked_at is None
 
 
-class LoginAttempt(BaseModel):
-    """One login attempt, kept to throttle guessing by address and by e-mail."""
+class PasswordResetRequest(BaseModel):
+    """A password-reset mail that was sent (or would have been, for an unknown address), kept
+    for the window of the throttle. The address is kept as a SHA-256 digest only."""
 
-    email = models.CharField(max_length=254, db_index=True)
+    email_digest = models.CharField(max_length=64, db_index=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    succeeded = models.BooleanField(default=False)
-    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        ordering = ["-attempted_at"]
-        verbose_name = _("login attempt")
-        verbose_name_plural = _("login attempts")
+        ordering = ["-requested_at"]
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
 
     def __str__(self) -> str:
-        return f"{self.email} {self.attempted_at:%Y-%m-%d %H:%M}"
+        return f"{self.email_digest[:12]}… {self.requested_at:%Y-%m-%d %H:%M}"
 
 
 class Notification(BaseModel):
