@@ -30,7 +30,7 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
-            if not getattr(self.request, "axes_locked_out", False):
+            if self.request is None or not getattr(self.request, "axes_locked_out", False):
                 raise
             email = (self.cleaned_data.get("username") or "").strip().lower()
             raise ValidationError(lockout_message(self.request, email), code="throttled") from None

@@ -73,7 +73,7 @@ def address_is_locked(request: HttpRequest, username: str) -> bool:
     return not AccessLog.objects.filter(username=username, ip_address=address).exists()
 
 
-class LoginThrottle(AxesDatabaseHandler):
+class LoginThrottle(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no types
     """axes' database handler with the lock of an address for accounts new to it."""
 
     def is_locked(self, request: Any, credentials: dict[str, Any] | None = None) -> bool:
