@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "metalloop.common.middleware.LanguageMiddleware",
@@ -183,8 +185,19 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 if HTTPS:
+    # Behind a proxy that ends TLS and says so in X-Forwarded-Proto: plain HTTP is redirected
+    # to HTTPS, except the health check, which load balancers ask over plain HTTP (it answers
+    # "ok" and nothing else).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Not preloaded: the preload list binds the whole registered domain and every future
+    # subdomain to HTTPS in browsers for months, and a deployment at platform.example.org
+    # cannot decide that for example.org. Its owner may submit the domain.
+    SECURE_HSTS_PRELOAD = False
+
 
 # --- languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("METALLOOP_LANGUAGE", "de")
@@ -217,6 +230,41 @@ STORAGES = {
 # outline basemap only.
 MAP_TILE_URL = os.environ.get("METALLOOP_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("METALLOOP_MAP_TILE_ATTRIBUTION", "")
+
+
+def csp_source(url: str) -> str:
+    """The source a tile URL template loads from, as the policy names it.
+
+    ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` -> ``https://*.tile.example.org``; a
+    placeholder further inside the host name allows the scheme (``https:``).
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return ""
+    labels = rest.split("/", 1)[0].split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        return f"{scheme}:"
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+# --- Content-Security-Policy (Django's own) ---------------------------------------------------
+# Scripts, styles, fonts and connections from our own origin only: no inline scripts, styles
+# or on*= handlers, no plugins, no framing, forms post to us. Images may also be data: URIs
+# (Pico CSS draws its icons so) and the tiles of a configured tile server.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *([csp_source(MAP_TILE_URL)] if MAP_TILE_URL else [])],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- uploaded files -----------------------------------------------------------------------
 # Attachments of listings are never served as static files: a view checks who may read them.
