@@ -2,18 +2,18 @@
 
 The rule itself is pure (:mod:`metalloop.core.text`); this module words its messages and
 applies it to a model's text fields (:func:`refused_text_errors`, called by every model's
-``clean_fields`` through :class:`metalloop.common.models.BaseModel`) and to form fields and
-import cells (:class:`StoredTextValidator`, :func:`refused_character_message`).
+``clean_fields`` through :class:`metalloop.common.models.BaseModel`) and to import cells
+(:func:`refused_character_error`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.core.text import CharacterKind, RefusedCharacter, first_refused_character
@@ -61,26 +61,6 @@ def refused_character_error(text: str, *, single_line: bool) -> ValidationError 
     return ValidationError(refused_character_message(refused), code=REFUSED_CHARACTER)
 
 
-@deconstructible
-class StoredTextValidator:
-    """A field validator for text that will be stored (single-line by default)."""
-
-    def __init__(self, *, single_line: bool = True) -> None:
-        self.single_line = single_line
-
-    def __call__(self, value: Any) -> None:
-        if isinstance(value, str):
-            error = refused_character_error(value, single_line=self.single_line)
-            if error is not None:
-                raise error
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StoredTextValidator) and other.single_line == self.single_line
-
-    def __hash__(self) -> int:
-        return hash(self.single_line)
-
-
 def is_single_line(field: models.Field[Any, Any]) -> bool:
     """Char fields (names, titles, codes, addresses) hold one line; text and JSON fields more."""
     return isinstance(field, models.CharField)
@@ -93,6 +73,14 @@ def stored_text_fields(model: type[models.Model]) -> list[models.Field[Any, Any]
         for field in model._meta.concrete_fields
         if isinstance(field, models.CharField | models.TextField | models.JSONField)
     ]
+
+
+@functools.cache
+def _checked_fields(model: type[models.Model]) -> tuple[tuple[str, str, bool], ...]:
+    """Name, attribute and single-line flag of each text field (fixed once models load)."""
+    return tuple(
+        (field.name, field.attname, is_single_line(field)) for field in stored_text_fields(model)
+    )
 
 
 def _strings_in(value: Any) -> Iterator[str]:
@@ -114,13 +102,12 @@ def refused_text_errors(
     """Check every text field of ``instance`` (but those in ``exclude``), keyed by field."""
     skipped = set(exclude or ())
     errors: dict[str, list[ValidationError]] = {}
-    for field in stored_text_fields(type(instance)):
-        if field.name in skipped:
+    for name, attname, single_line in _checked_fields(type(instance)):
+        if name in skipped:
             continue
-        single_line = is_single_line(field)
-        for text in _strings_in(getattr(instance, field.attname)):
+        for text in _strings_in(getattr(instance, attname)):
             error = refused_character_error(text, single_line=single_line)
             if error is not None:
-                errors[field.name] = [error]
+                errors[name] = [error]
                 break
     return errors

@@ -15,7 +15,6 @@ from django.utils import translation
 from metalloop.common.models import BaseModel
 from metalloop.common.text import (
     REFUSED_CHARACTER,
-    StoredTextValidator,
     is_single_line,
     stored_text_fields,
 )
@@ -125,13 +124,3 @@ def test_the_refusal_comes_with_the_other_field_errors_at_once():
         "kind": ["invalid_choice"],
         "website": ["invalid"],
     }
-
-
-def test_the_validator_for_form_fields_follows_the_same_rule():
-    single, multiple = StoredTextValidator(), StoredTextValidator(single_line=False)
-
-    multiple("zwei\nZeilen")
-    for validator, text in [(single, "zwei\nZeilen"), (multiple, "\x00"), (single, "\ufffe")]:
-        with pytest.raises(ValidationError) as refused:
-            validator(text)
-        assert refused.value.code == REFUSED_CHARACTER
