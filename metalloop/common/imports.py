@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from metalloop.common.errors import ApplicationError, validation_messages
 from metalloop.common.tabular import Table, TableRow
+from metalloop.common.text import refused_character_error
 
 HEADER_LINE = 1
 
@@ -110,6 +111,7 @@ def table_import(*, table: Table, spec: TableSpec, import_row: RowImporter) -> I
 
 
 def _import_one(row: TableRow, import_row: RowImporter) -> RowOutcome:
+    _refuse_harmful_cells(row)
     try:
         with transaction.atomic():
             return import_row(row)
@@ -124,6 +126,18 @@ def _import_one(row: TableRow, import_row: RowImporter) -> RowOutcome:
     except (PermissionDenied, ApplicationError) as refused:
         message = str(getattr(refused, "message", refused))
         raise RowRejected([RowError(row.line, "", message)]) from refused
+
+
+def _refuse_harmful_cells(row: TableRow) -> None:
+    """Refuse control characters in any cell before a cell is looked up or stored (PostgreSQL
+    cannot even compare with a text holding U+0000); the fields check line breaks."""
+    errors = [
+        RowError(row.line, column, error.messages[0])
+        for column, text in row.cells.items()
+        if (error := refused_character_error(text, single_line=False)) is not None
+    ]
+    if errors:
+        raise RowRejected(errors)
 
 
 def _header_errors(columns: list[str], spec: TableSpec) -> list[RowError]:

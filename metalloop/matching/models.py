@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.models import TimestampedModel
+from metalloop.common.models import BaseModel, TimestampedModel
 from metalloop.exchange.models import Listing, Processor
 from metalloop.network.models import Network
 
@@ -28,7 +28,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class NetworkMatching(models.Model):
+class NetworkMatching(BaseModel):
     """A network's matching settings: its default objective and its reporting shares."""
 
     network = models.OneToOneField(
@@ -189,7 +189,7 @@ class Proposal(TimestampedModel):
         return f"#{self.pk} → {self.demand_id} ({self.tonnes} t)"
 
 
-class ProposalInput(models.Model):
+class ProposalInput(BaseModel):
     """An offer's part in a proposal [t]."""
 
     proposal = models.ForeignKey(
@@ -240,7 +240,7 @@ class Reason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ProposalParty(models.Model):
+class ProposalParty(BaseModel):
     """An organisation taking part in a proposal, and its answer."""
 
     proposal = models.ForeignKey(

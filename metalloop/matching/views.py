@@ -167,9 +167,8 @@ def _proposal_page(request: HttpRequest, proposal: Any, **forms: Any) -> HttpRes
             "interest_form": forms.get("interest_form") or InterestForm(),
             "decline_form": forms.get("decline_form") or DeclineForm(),
             "outcome_form": forms.get("outcome_form") or OutcomeForm(),
-            "curate_form": CurateForm(
-                initial={"keep": view["status"] == "proposed", "note": view["note"]}
-            ),
+            "curate_form": forms.get("curate_form")
+            or CurateForm(initial={"keep": view["status"] == "proposed", "note": view["note"]}),
         },
         status=forms.get("status", 200),
     )
@@ -208,11 +207,15 @@ def proposal_answer(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def proposal_curate(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
     form = CurateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.proposal_curate(actor=request.user, proposal=proposal, **form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, curate_form=form, status=422)
+    try:
+        services.proposal_curate(actor=request.user, proposal=proposal, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _proposal_page(request, proposal, curate_form=form, status=422)
+    except ApplicationError as error:
+        messages.error(request, error.message)
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

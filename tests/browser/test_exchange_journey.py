@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from metalloop.exchange.models import Listing
 from metalloop.exchange.services import listing_create
@@ -89,7 +90,7 @@ def test_a_member_offers_turnings_fixes_the_chemistry_and_others_see_it_anonymis
     assert page.locator("#results tbody tr").count() == 2
     page.wait_for_selector("#map[data-ready=true][data-markers='2']")
     page.locator("input[name=q]").press_sequentially("Armaturen")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    expect(page.locator("#results tbody tr")).to_have_count(1)  # no eval: the CSP forbids it
     assert TITLE in page.locator("#results").inner_text()
     page.wait_for_url(re.compile(r".*q=Armaturen"))
     page.wait_for_selector("#map[data-ready=true][data-markers='1']")  # redrawn after the swap

@@ -75,7 +75,7 @@ def test_export_writes_csv_to_stdout_and_xlsx_to_a_file(
 ):
     make_listing(site)
     out, _ = run_command("listings", "export", "--network", network.slug, "--as", member.email)
-    assert out.splitlines()[0].startswith("id,side,kind,title")
+    assert out.splitlines()[0].startswith('"id","side","kind","title"')
     assert len(out.splitlines()) == 2
     error, _ = fail_command(
         "listings", "export", "--network", network.slug, "--as", member.email, "--format", "xlsx"

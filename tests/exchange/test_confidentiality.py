@@ -152,7 +152,7 @@ def test_the_export_leaves_out_the_owner_of_anonymous_listings(
 ):
     exported = client_for(other_member).get(f"/exchange/export/?network={network.slug}&format=csv")
     text = exported.content.decode("utf-8-sig")
-    rows = {line.split(",")[0]: line for line in text.splitlines()[1:]}
+    rows = {line.split(",")[0].strip('"'): line for line in text.splitlines()[1:]}
     assert set(rows) == {str(secret.pk), str(named_offer.pk)}
     assert_hidden(rows[str(secret.pk)], secret)
     assert named_offer.organisation.slug in rows[str(named_offer.pk)]

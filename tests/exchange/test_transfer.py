@@ -182,7 +182,7 @@ def test_a_members_export_leaves_out_hidden_owners_and_still_imports_unchanged(
 def test_changed_rows_update_their_listing_by_id(member, network, site, make_listing):
     listing = make_listing(site)
     exported = services.listings_export(actor=member, network=network)
-    text = exported.content.decode("utf-8-sig").replace("12.5,t", "14,t")
+    text = exported.content.decode("utf-8-sig").replace('"12.5","t"', '"14","t"')
     text = text.replace("Cr=18.1;Ni=8-8.5", "Cr=18.2;Ni=8-8.5")
     result = services.listings_import(actor=member, network=network, table=parse_csv(text))
     assert (result.created, result.updated) == (0, 1)

@@ -340,7 +340,7 @@ def test_the_export_downloads_csv_and_xlsx(client_for, member, network, anonymou
     client = client_for(member)
     csv = client.get(f"/exchange/export/?network={network.slug}&format=csv")
     assert csv["Content-Type"] == "text/csv"
-    assert csv.content.startswith(b"\xef\xbb\xbfid,side,kind")
+    assert csv.content.startswith('\ufeff"id","side","kind"'.encode())
     xlsx = client.get(f"/exchange/export/?network={network.slug}&format=xlsx")
     assert xlsx.content[:2] == b"PK"
     assert "attachment; filename=" in xlsx["Content-Disposition"]
