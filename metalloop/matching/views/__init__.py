@@ -10,6 +10,7 @@ from metalloop.matching.views.proposals import (
     proposal_curate,
     proposal_detail,
     proposal_outcome,
+    proposal_release,
 )
 from metalloop.matching.views.searches import notifications, saved_search_delete, saved_searches
 
@@ -23,6 +24,7 @@ __all__ = [
     "proposal_curate",
     "proposal_detail",
     "proposal_outcome",
+    "proposal_release",
     "release",
     "run_start",
     "saved_search_delete",

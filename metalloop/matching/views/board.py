@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metalloop.common.errors import ApplicationError
-from metalloop.exchange.selectors import network_by_slug
-from metalloop.matching import presenters, selectors, services
+from metalloop.matching import labels, presenters, selectors, services
 from metalloop.matching.forms import (
     RunForm,
     SettingsForm,
 )
 from metalloop.matching.permissions import can_run_matching
+from metalloop.matching.views._common import network_or_404
 
 
 def _facilitated(request: HttpRequest, slug: str) -> Any:
-    network = network_by_slug(actor=request.user, slug=slug)
+    """The network the actor facilitates, else 404 (also for a network it is no member of)."""
+    network = network_or_404(request, slug)
     if not can_run_matching(actor=request.user, network=network):
         raise Http404(_("No such network."))
     return network
@@ -31,7 +32,7 @@ def _facilitated(request: HttpRequest, slug: str) -> Any:
 
 @login_required
 def board(request: HttpRequest, slug: str) -> HttpResponse:
-    """The facilitator's matching board: run, review, curate, release, see outcomes."""
+    """The facilitator's matching board: run, review, choose and release, see outcomes."""
     network = _facilitated(request, slug)
     settings = selectors.matching_settings(network)
     runs = list(selectors.run_list(actor=request.user, network=network)[:10])
@@ -92,15 +93,32 @@ def run_start(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def release(request: HttpRequest, slug: str) -> HttpResponse:
-    """Release every kept proposal of the latest run."""
+    """Release the chosen reviewed proposals together: first a page that says how many
+    proposals and organisations, then (``confirm``) the release."""
     network = _facilitated(request, slug)
-    latest = selectors.run_list(actor=request.user, network=network).first()
-    if latest is None:
-        raise Http404(_("No matching run yet."))
-    chosen = list(selectors.proposal_list(actor=request.user, run=latest, status="proposed"))
-    released = services.proposals_release(actor=request.user, proposals=chosen)
-    messages.success(request, _("%(n)s proposals released.") % {"n": len(released)})
+    chosen = _chosen(request, network)
+    if request.POST.get("confirm") != "yes":
+        preview = services.release_preview(actor=request.user, proposals=chosen)
+        context = {
+            "network": network,
+            "preview": preview,
+            "rows": presenters.proposal_page_rows(actor=request.user, proposals=preview.releasable),
+        }
+        return render(request, "matching/release_confirm.html", context)
+    try:
+        released = services.proposals_release(actor=request.user, proposals=chosen, origin="web")
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, labels.released(len(released.proposals), released.organisations))
     return redirect("matching:board", slug=slug)
+
+
+def _chosen(request: HttpRequest, network: Any) -> list[Any]:
+    """The network's proposals ticked on the board, in the order shown."""
+    ids = [int(v) for v in request.POST.getlist("proposal") if v.isdigit() and len(v) < 19]
+    found = selectors.proposal_list(actor=request.user, network=network).filter(pk__in=ids)
+    return list(found)
 
 
 @login_required

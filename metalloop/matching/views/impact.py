@@ -11,10 +11,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from metalloop.common.tabular import format_csv, format_xlsx
-from metalloop.exchange.selectors import network_by_slug
 from metalloop.matching import presenters, selectors
 from metalloop.matching.adapters import impact_method
 from metalloop.matching.permissions import can_run_matching
+from metalloop.matching.views._common import network_or_404
 
 
 def _impact_filters(request: HttpRequest, network: Any) -> selectors.ImpactFilters:
@@ -26,7 +26,7 @@ def _impact_filters(request: HttpRequest, network: Any) -> selectors.ImpactFilte
 @login_required
 def impact(request: HttpRequest, slug: str) -> HttpResponse:
     """Tonnes and CO2 of settled exchanges with the method and its shares."""
-    network = network_by_slug(actor=request.user, slug=slug)
+    network = network_or_404(request, slug)
     summary = selectors.impact_summary(
         actor=request.user, filters=_impact_filters(request, network)
     )
@@ -54,7 +54,7 @@ def impact(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def impact_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The settled exchanges with their CO2 account, as CSV or XLSX."""
-    network = network_by_slug(actor=request.user, slug=slug)
+    network = network_or_404(request, slug)
     summary = selectors.impact_summary(
         actor=request.user, filters=_impact_filters(request, network)
     )

@@ -1,4 +1,4 @@
-"""The member's inbox and a proposal's page: answers, curation, outcomes."""
+"""The member's inbox and a proposal's page: answers, curation, release, outcomes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metalloop.common.errors import ApplicationError
 from metalloop.common.forms import add_service_errors
 from metalloop.exchange.selectors import exchange_networks
-from metalloop.matching import presenters, selectors, services
+from metalloop.matching import labels, presenters, selectors, services
 from metalloop.matching.forms import (
     CurateForm,
     DeclineForm,
@@ -102,6 +103,27 @@ def proposal_curate(request: HttpRequest, proposal_id: int) -> HttpResponse:
             services.proposal_curate(actor=request.user, proposal=proposal, **form.cleaned_data)
         except ApplicationError as error:
             messages.error(request, error.message)
+        else:
+            messages.success(request, _("Review saved."))
+    return _back(request, proposal)
+
+
+@login_required
+@require_POST
+def proposal_release(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """Release one kept proposal to its parties (from its page or its row on the board)."""
+    proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
+    try:
+        released = services.proposal_release(actor=request.user, proposal=proposal, origin="web")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, labels.released(len(released.proposals), released.organisations))
+    return _back(request, proposal)
+
+
+def _back(request: HttpRequest, proposal: Any) -> HttpResponse:
+    """To the page the form was sent from (``next``), else to the board."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
