@@ -152,7 +152,7 @@ def proposals_release(*, actor: Any, proposals: Iterable[Proposal], origin: str 
 
 def _locked(ids: list[int]) -> dict[int, Proposal]:
     """The proposals as stored now, locked until the release commits (no double release)."""
-    found = Proposal.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    found = Proposal.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
     return {p.pk: p for p in found.select_related("network", "demand", "processor")}
 
 
