@@ -4,6 +4,7 @@ of the gazetteer, distances and coarsened positions (:mod:`.places`)."""
 
 from metalloop.exchange.adapters.chemistry import (
     CHEMISTRY_PART,
+    ElementRowError,
     ElementShare,
     composition_of,
     decimal_text,
@@ -48,6 +49,7 @@ __all__ = [
     "POSTCODE",
     "Area",
     "Crowds",
+    "ElementRowError",
     "ElementShare",
     "Origin",
     "bounding_box",

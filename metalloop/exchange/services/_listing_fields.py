@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from metalloop.exchange.adapters import ElementShare, normalised_grades, validated_elements
-from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models import (
     DEMAND_ONLY_FIELDS,
     Listing,
     ListingElement,
     ListingGrade,
-    Side,
 )
 from metalloop.exchange.services._common import (
     Errors,
@@ -130,30 +125,9 @@ def validated_listing(
     found_grades = None if grades is None else errors.check(lambda: normalised_grades(grades))
     found_elements = None
     if elements is not None:
-        found_elements = errors.check(
-            lambda: validated_elements(elements, is_offer=listing.side == Side.OFFER)
-        )
-        for share in found_elements or []:
-            errors.check(
-                partial(
-                    _row_clean,
-                    ListingElement(
-                        element=share.element, min_pct=share.min_pct, max_pct=share.max_pct
-                    ),
-                )
-            )
+        found_elements = errors.check(lambda: validated_elements(elements))
     errors.raise_any()
     return found_grades, found_elements
-
-
-def _row_clean(row: ListingElement) -> None:
-    try:
-        validated(row, exclude=["listing"])
-    except ValidationError as invalid:
-        messages = [m for ms in invalid.message_dict.values() for m in ms]
-        raise ValidationError(
-            {f"elements.{row.element}": ValidationError(messages, code=ErrorCode.ANALYSIS_INVALID)}
-        ) from invalid
 
 
 def write_children(
