@@ -185,15 +185,25 @@ class ListingForm(forms.Form):
             del self.fields["analysis_method"], self.fields["analysis_date"]
         if editing:
             del self.fields["network"]
+            self._offer_current_status()
         else:
             del self.fields["status"]
 
+    def _offer_current_status(self) -> None:
+        """An expired listing's form shows "expired" (it is no choice to make), so that saving
+        other changes keeps it expired rather than sending the first choice."""
+        current = self.initial.get("status")
+        if current == ListingStatus.EXPIRED:
+            field = self.fields["status"]
+            set_choices(field, [(current, ListingStatus(current).label), *field.choices])  # type: ignore[attr-defined]
+
     def service_values(self) -> dict[str, Any]:
-        """The cleaned values as the services take them (empty choices become "")."""
+        """The cleaned values as the services take them (empty choices become ""); a status
+        left as it was is no change."""
         values = dict(self.cleaned_data)
         values.pop("network", None)
         values.pop("site", None)
-        if not values.get("status"):
+        if values.get("status") in ("", None, self.initial.get("status")):
             values.pop("status", None)
         return values
 
