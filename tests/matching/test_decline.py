@@ -46,7 +46,7 @@ def test_a_decline_without_a_reason_is_refused_at_the_field(client_for, other_me
     assert answer.context["decline_form"].errors == {
         "reason": ["Wählen Sie aus, warum Sie ablehnen."]
     }
-    assert 'id="id_decline_reason_errors" role="alert"' in answer.content.decode()
+    assert 'id="id_decline_reason_error" role="alert"' in answer.content.decode()
     _assert_unanswered(released)
 
 

@@ -104,10 +104,12 @@ def validated_listing(
     *,
     grades: Iterable[str] | None,
     elements: Iterable[ElementShare] | None,
+    exclude: list[str] | None = None,
 ) -> tuple[list[str] | None, list[ElementShare] | None]:
-    """Check the listing, its placement, grades and chemistry together; all errors at once."""
+    """Check the listing, its placement, grades and chemistry together; all errors at once
+    (``exclude``: fields left out of the checks of single fields)."""
     errors = Errors()
-    errors.check(lambda: validated(listing))
+    errors.check(lambda: validated(listing, exclude=exclude))
     if listing.organisation_id and listing.site_id and listing.network_id:
         check_placement(
             errors, network=listing.network, organisation=listing.organisation, site=listing.site
