@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from metalloop.common.models import AuditEvent
 from metalloop.exchange.forms import SummaryEntry
@@ -152,3 +154,42 @@ def test_the_edit_form_reports_every_error_at_once_and_changes_nothing(
     anonymous_offer.refresh_from_db()
     assert anonymous_offer.title == "Drehspäne 1.4301, sortenrein"
     assert not AuditEvent.objects.filter(action="update").exists()
+
+
+# --- the check behind it ------------------------------------------------------------------------
+
+
+def test_the_check_reports_the_rules_of_what_could_be_read_and_writes_nothing(
+    member, network, site, english
+):
+    from metalloop.exchange.services import listing_check
+
+    with pytest.raises(ValidationError) as refused:
+        listing_check(
+            actor=member,
+            side="offer",
+            network=network,
+            site=site,
+            kind="scrap",
+            quantity=Decimal(0),
+            available_from=TODAY,
+            elements=[{"element": "Ni", "min_pct": Decimal(9), "max_pct": Decimal(8)}],
+            unreadable=["title", "transport_modes"],
+        )
+    assert set(refused.value.message_dict) == {
+        "material", "legal_status", "form", "unit", "quantity", "elements.Ni"
+    }  # fmt: skip
+    assert not Listing.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_the_check_refuses_who_may_not_place_or_change_the_listing(
+    other_member, network, site, anonymous_offer
+):
+    from metalloop.exchange.services import listing_check
+
+    with pytest.raises(PermissionDenied):
+        listing_check(actor=other_member, side="offer", network=network, site=site, title="x")
+    with pytest.raises(PermissionDenied):
+        listing_check(actor=other_member, side="offer", listing=anonymous_offer, title="x")
+    anonymous_offer.refresh_from_db()
+    assert anonymous_offer.title == "Drehspäne 1.4301, sortenrein"
