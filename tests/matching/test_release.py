@@ -582,3 +582,16 @@ def test_a_party_that_sees_a_released_proposal_may_not_release_it(
     answer = _api(token_for, member).post(f"/api/v1/proposals/{released.pk}/release")
     assert answer.status_code == 403
     assert ProposalParty.objects.filter(proposal=released).count() == 2
+
+
+@pytest.mark.parametrize("who", ["member", "other_member", "other_facilitator"])
+def test_who_may_not_release_at_the_command_line(release_actors, reviewed, smtp_server, who):
+    user = release_actors[who]
+    for arguments in (
+        ["--proposal", str(reviewed[0].pk)],
+        ["--run", str(reviewed[0].run_id), "--reviewed"],
+    ):
+        with pytest.raises(CommandError) as refused:
+            call_command("match", "release", *arguments, "--yes", "--as", user.email)
+        assert "\n" not in str(refused.value)
+    _assert_nothing_released(reviewed, smtp_server)
