@@ -86,7 +86,7 @@ def crowd(network, *, names=("Nachbar Eins GmbH", "Nachbar Zwei GmbH"), skip=(),
         network.memberships.create(organisation=org)
         for i in range(8):
             for j in range(8):
-                cell = Cell(1, row * 8 + i, column * 8 + j)
+                cell = Cell(1, 1, row * 8 + i, column * 8 + j)
                 if (cell.row, cell.column) in skip:
                     continue
                 SiteFactory(

@@ -1,17 +1,22 @@
 """Where a site that must stay unknown is shown: reciprocal cloaking on a fixed grid.
 
 Before two members consent to meet, neither may learn where the other's anonymous listing
-is. A viewer sees instead a cell of a fixed grid (about 10, 20, 40 or 80 km) chosen so that
+is. A viewer sees instead a cell of a fixed hierarchy of grid cells, from about 90 × 80 km
+down to about 10 × 10 km, chosen so that
 
 - the cell holds sites of at least ``CROWD - 1`` organisations besides the owner, never
   counting the viewer's own organisation (the public member registry lists every site: a
   cell with fewer organisations would point at the owner);
 - the cell is the same wherever in it the site lies (*reciprocity*): the choice is made top
-  down, from the 80 km cell into the quarter holding the site only when *every* quarter is
-  crowded enough, so the published cell depends on the cell and the other organisations'
-  sites, never on the position of the site inside it;
+  down, halving the cell alternately north–south and east–west, and going into the half
+  that holds the site only when *both* halves are crowded enough; so the published cell
+  depends on the cell and the other organisations' sites, never on the position of the
+  site inside it;
 - nothing the owner or the viewer does with their own sites changes the cell, because
-  neither counts.
+  neither counts;
+- any two cells ever shown for a site are nested (the halvings are fixed, a k-d tree over a
+  fixed grid): what different viewers, or one viewer at different times, are shown never
+  intersects to anything smaller than one of the cells shown.
 
 Everything a viewer is shown about such a site (its position, distances, which limits it
 meets) is then computed from the cell alone.
@@ -35,23 +40,25 @@ CELL_LATITUDE_DEG = 0.1
 """Height of the base cell [deg] (about 11 km)."""
 CELL_LONGITUDE_DEG = 0.15
 """Width of the base cell [deg] (about 10 km in Germany)."""
-CELL_LEVELS = (1, 2, 4, 8)
-"""Cell sizes, in base cells per side, from the finest to the coarsest."""
+SHAPES = ((8, 8), (4, 8), (4, 4), (2, 4), (2, 2), (1, 2), (1, 1))
+"""The cells of the hierarchy, coarsest first, as (rows, columns) of base cells: each is a
+half of the one before, cut north–south and east–west in turn."""
 CROWD = 3
 """Organisations a viewer must not be able to tell apart in a published cell: the owner and
 at least ``CROWD - 1`` others, the viewer's own organisation never among them."""
 KM_PER_DEGREE_LATITUDE = 111.2
 """Length of one degree of latitude [km] (mean Earth radius 6371 km × π / 180)."""
 
-CellKey = tuple[int, int, int]
-"""A cell: its level (base cells per side), row and column at that level."""
+CellKey = tuple[int, int, int, int]
+"""A cell: its shape (rows and columns of base cells) and its row and column among the cells
+of that shape."""
 
 
 def base_index(point: Coordinates) -> tuple[int, int]:
     """Row and column of the base cell holding ``point``.
 
-    Coarser cells are derived from these by integer division, so that a point lies in the
-    quarter of its cell that its base cell says, whatever the rounding of the division.
+    Larger cells are derived from these by integer division, so that a point lies in the
+    half of its cell that its base cell says, whatever the rounding of the division.
     """
     return (
         math.floor(point.latitude / CELL_LATITUDE_DEG),
@@ -59,35 +66,39 @@ def base_index(point: Coordinates) -> tuple[int, int]:
     )
 
 
-def _key(row: int, column: int, level: int) -> CellKey:
-    return level, row // level, column // level
+def _key(row: int, column: int, shape: tuple[int, int]) -> CellKey:
+    rows, columns = shape
+    return rows, columns, row // rows, column // columns
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One cell of the grid.
+    """One cell of the hierarchy.
 
     Parameters
     ----------
-    level : int
-        Base cells per side [-]: 1, 2, 4 or 8.
+    rows, columns : int
+        Its size in base cells [-], one of :data:`SHAPES`.
     row, column : int
-        Index of the cell among the cells of its level [-].
+        Its index among the cells of that size [-].
     """
 
-    level: int
+    rows: int
+    columns: int
     row: int
     column: int
 
     @property
     def size_deg(self) -> tuple[float, float]:
         """Height and width [deg]."""
-        return CELL_LATITUDE_DEG * self.level, CELL_LONGITUDE_DEG * self.level
+        return CELL_LATITUDE_DEG * self.rows, CELL_LONGITUDE_DEG * self.columns
 
     @property
-    def size_km(self) -> int:
-        """Height [km], to 10 km: how the pages name the cell's size."""
-        return int(round(self.size_deg[0] * KM_PER_DEGREE_LATITUDE, -1))
+    def size_km(self) -> tuple[int, int]:
+        """Height and width at the cell's centre [km], to 10 km: how the pages name it."""
+        height, width = self.size_deg
+        across = width * KM_PER_DEGREE_LATITUDE * math.cos(math.radians(self.centre.latitude))
+        return int(round(height * KM_PER_DEGREE_LATITUDE, -1)), int(max(10, round(across, -1)))
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -127,12 +138,17 @@ class Cell:
 
     def contains(self, point: Coordinates) -> bool:
         row, column = base_index(point)
-        return _key(row, column, self.level) == (self.level, self.row, self.column)
+        return _key(row, column, (self.rows, self.columns)) == (
+            self.rows,
+            self.columns,
+            self.row,
+            self.column,
+        )
 
 
 @dataclass(frozen=True)
 class Crowds:
-    """The organisations with a site in each cell of each level, for one network.
+    """The organisations with a site in each cell of the hierarchy, for one network.
 
     Parameters
     ----------
@@ -142,8 +158,8 @@ class Crowds:
 
     members: Mapping[CellKey, frozenset[Hashable]]
 
-    def _others(self, key: CellKey, unseen: frozenset[Hashable]) -> int:
-        return len(self.members.get(key, frozenset()) - unseen)
+    def _crowded(self, key: CellKey, unseen: frozenset[Hashable]) -> bool:
+        return len(self.members.get(key, frozenset()) - unseen) >= CROWD - 1
 
     def cloak(self, point: Coordinates, *, unseen: Iterable[Hashable]) -> Cell | None:
         """The cell shown instead of a site at ``point``, or ``None`` where no cell may be
@@ -159,24 +175,30 @@ class Crowds:
         Returns
         -------
         Cell or None
-            The 80 km cell when it holds sites of ``CROWD - 1`` other organisations, then
-            its quarter holding the point as long as every quarter does; ``None`` when even
-            the 80 km cell does not.
+            The largest cell when it holds sites of ``CROWD - 1`` other organisations, then
+            its half holding the point as long as both halves do; ``None`` when even the
+            largest cell does not.
         """
         excluded = frozenset(unseen)
-        needed = CROWD - 1
         row, column = base_index(point)
-        level = CELL_LEVELS[-1]
-        if self._others(_key(row, column, level), excluded) < needed:
+        shown = SHAPES[0]
+        if not self._crowded(_key(row, column, shown), excluded):
             return None
-        while level > CELL_LEVELS[0]:
-            quarter = level // 2
-            top, left = row // level * 2, column // level * 2
-            quarters = [(quarter, top + i, left + j) for i in (0, 1) for j in (0, 1)]
-            if any(self._others(key, excluded) < needed for key in quarters):
+        for half in SHAPES[1:]:
+            if not all(self._crowded(key, excluded) for key in _halves(row, column, shown, half)):
                 break
-            level = quarter
-        return Cell(*_key(row, column, level))
+            shown = half
+        return Cell(*_key(row, column, shown))
+
+
+def _halves(
+    row: int, column: int, shape: tuple[int, int], half: tuple[int, int]
+) -> tuple[CellKey, CellKey]:
+    """The two halves (of shape ``half``) of the cell of ``shape`` around a base cell."""
+    rows, columns, top, left = _key(row, column, shape)
+    if half[0] < rows:  # cut north–south
+        return (half[0], columns, top * 2, left), (half[0], columns, top * 2 + 1, left)
+    return (rows, half[1], top, left * 2), (rows, half[1], top, left * 2 + 1)
 
 
 def crowds_of(sites: Iterable[tuple[Hashable, Coordinates]]) -> Crowds:
@@ -184,6 +206,6 @@ def crowds_of(sites: Iterable[tuple[Hashable, Coordinates]]) -> Crowds:
     members: dict[CellKey, set[Hashable]] = {}
     for organisation, point in sites:
         row, column = base_index(point)
-        for level in CELL_LEVELS:
-            members.setdefault(_key(row, column, level), set()).add(organisation)
+        for shape in SHAPES:
+            members.setdefault(_key(row, column, shape), set()).add(organisation)
     return Crowds({key: frozenset(found) for key, found in members.items()})

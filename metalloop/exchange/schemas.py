@@ -52,7 +52,9 @@ class LocationOut(Schema):
     cell_deg: list[float] | None = Field(
         None, description="For 'area': the cell's height and width [deg]."
     )
-    cell_km: int | None = Field(None, description="For 'area': the cell's height [km], rounded.")
+    cell_km: list[int] | None = Field(
+        None, description="For 'area': the cell's height and width [km], to 10 km."
+    )
     bounds: list[float] | None = Field(
         None, description="For 'area': the cell's south, west, north and east edge [deg]."
     )

@@ -255,7 +255,9 @@ class CandidateOut(SideOut):
         ..., description="To the nearest point of the cell (the distance limit's measure) [km]."
     )
     km_farthest: float = Field(..., description="To the farthest corner of the cell [km].")
-    cell_km: int | None = Field(..., description="Size of the cell [km]; null for a site.")
+    cell_km: list[int] | None = Field(
+        ..., description="Height and width of the cell [km]; null for a site."
+    )
     verdict: str
     co2_per_tonne: float | None = Field(..., description="Net CO2 saved per tonne [t CO2e/t].")
     tonnes: float

@@ -317,15 +317,15 @@ class ListingCandidate:
     """A listing that fits another, with what its owner may be shown: the score (0–100),
     the great-circle distance [km] the figures are worked out from (to the site, or to the
     centre of the cell shown), the nearest and farthest distance [km] (equal for a site),
-    the size of the cell [km] (None for a site), the chemistry verdict and the net CO2 per
-    tonne [t CO2e/t]."""
+    the height and width of the cell [km] (None for a site), the chemistry verdict and the
+    net CO2 per tonne [t CO2e/t]."""
 
     listing: Listing
     score: float
     great_circle_km: float
     nearest_km: float
     farthest_km: float
-    cell_km: int | None
+    cell_km: tuple[int, int] | None
     verdict: str
     co2_per_tonne: float | None
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from metalloop.core.cloaking import (
     CELL_LATITUDE_DEG,
-    CELL_LEVELS,
     CELL_LONGITUDE_DEG,
     CROWD,
+    SHAPES,
     Cell,
     base_index,
     crowds_of,
@@ -25,46 +25,55 @@ DUISBURG = Coordinates(51.43247, 6.76516)
 SOUTH, WEST, NORTH, EAST = 50.4, 6.0, 52.0, 8.4
 
 
-def test_the_grid_is_fixed_and_cells_are_named_by_level_row_and_column():
-    cell = Cell(1, 514, 45)
+def test_the_grid_is_fixed_and_cells_are_named_by_shape_row_and_column():
+    cell = Cell(1, 1, 514, 45)
     assert cell.bounds == pytest.approx((51.4, 6.75, 51.5, 6.9))
     assert cell.centre == Coordinates(51.45, 6.825)
-    assert cell.size_km == 10
+    assert cell.size_km == (10, 10)
     assert cell.contains(DUISBURG)
-    assert Cell(8, 64, 5).size_km == 90
-    assert (CELL_LATITUDE_DEG, CELL_LONGITUDE_DEG, CELL_LEVELS, CROWD) == (
-        0.1,
-        0.15,
-        (1, 2, 4, 8),
-        3,
-    )
+    assert Cell(8, 8, 64, 5).size_km == (90, 80)
+    assert Cell(4, 8, 128, 5).size_km == (40, 80)
+    assert (CELL_LATITUDE_DEG, CELL_LONGITUDE_DEG, CROWD) == (0.1, 0.15, 3)
+    assert SHAPES == ((8, 8), (4, 8), (4, 4), (2, 4), (2, 2), (1, 2), (1, 1))
 
 
-def test_the_cell_shown_needs_two_other_organisations_and_descends_only_into_crowded_quarters():
+def test_the_cell_shown_needs_two_other_organisations_and_halves_only_into_crowded_halves():
     owner, viewer = "owner", "viewer"
     # Only the owner's and the viewer's sites: nothing may be shown.
     alone = crowds_of([(owner, DUISBURG), (viewer, Coordinates(51.44, 6.77))])
     assert alone.cloak(DUISBURG, unseen={owner, viewer}) is None
-    # Two others in the same 10 km cell, but the 80 km cell's other quarters are empty: the
-    # 80 km cell is shown, not the crowded 10 km cell (that would depend on the site).
+    # Two others in the same 10 km cell, but the other half of the 90 × 80 km cell is empty:
+    # the whole cell is shown, not the crowded 10 km cell (that would depend on the site).
     two = crowds_of(
         [(owner, DUISBURG), ("a", Coordinates(51.44, 6.77)), ("b", Coordinates(51.41, 6.80))]
     )
-    assert two.cloak(DUISBURG, unseen={owner, viewer}) == Cell(8, 64, 5)
-    # Two others in every 10 km cell of the 80 km cell: the 10 km cell is shown.
+    assert two.cloak(DUISBURG, unseen={owner, viewer}) == Cell(8, 8, 64, 5)
+    # Two others in the northern and the southern half: the southern half is shown, and no
+    # further, because its western half is empty.
+    north_south = crowds_of(
+        [
+            (owner, DUISBURG),
+            ("a", Coordinates(51.44, 6.77)),
+            ("b", Coordinates(51.41, 6.80)),
+            ("a", Coordinates(51.9, 6.1)),
+            ("b", Coordinates(51.9, 6.1)),
+        ]
+    )
+    assert north_south.cloak(DUISBURG, unseen={owner, viewer}) == Cell(4, 8, 128, 5)
+    # Two others in every 10 km cell: the 10 km cell is shown.
     everywhere = crowds_of(
         (name, Coordinates(51.2 + 0.1 * i + 0.05, 6.0 + 0.15 * j + 0.07))
         for i in range(8)
         for j in range(8)
         for name in ("a", "b")
     )
-    assert everywhere.cloak(DUISBURG, unseen={owner, viewer}) == Cell(1, 514, 45)
+    assert everywhere.cloak(DUISBURG, unseen={owner, viewer}) == Cell(1, 1, 514, 45)
     # The viewer's own sites never count: as viewer "a", the cell is hidden again.
     assert everywhere.cloak(DUISBURG, unseen={owner, "a"}) is None
 
 
 def test_distances_to_a_cell_bound_the_distance_to_every_point_in_it():
-    cell = Cell(2, 257, 22)
+    cell = Cell(2, 2, 257, 22)
     assert cell.nearest_km(DUISBURG) == 0.0
     assert cell.farthest_km(DUISBURG) > great_circle_km(DUISBURG, cell.centre)
 
@@ -122,7 +131,7 @@ def test_a_shown_cell_holds_sites_of_enough_other_organisations(others, site, ow
     holding = {org for org, point in others if org not in {owner, viewer}}
     if cell is None:  # even the 80 km cell around the site is too sparse
         row, column = base_index(site)
-        eighty = Cell(8, row // 8, column // 8)
+        eighty = Cell(8, 8, row // 8, column // 8)
         assert len({org for org, point in others if org in holding and eighty.contains(point)}) < (
             CROWD - 1
         )

@@ -182,7 +182,7 @@ def test_a_radius_search_measures_to_the_nearest_point_of_the_cell_so_it_cannot_
     # The site lies in Duisburg's centre, in the 10 km cell 51.4–51.5 N, 6.75–6.9 E; Moers
     # lies west of the cell, about 8.3 km from its edge and 9.5 km from the site.
     moers = resolve_place("Moers").coordinates
-    cell = Cell(1, 514, 45)
+    cell = Cell(1, 1, 514, 45)
     nearest, farthest = cell.nearest_km(moers), cell.farthest_km(moers)
 
     def found(who, radius):
@@ -201,17 +201,22 @@ def test_a_radius_search_measures_to_the_nearest_point_of_the_cell_so_it_cannot_
 def test_where_a_quarter_of_the_cell_is_too_sparse_the_larger_cell_is_shown(
     client, token_for, client_for, network, other_member, secret
 ):
-    # Neighbours everywhere but in the 10 km cell north-west of the owner's: its 20 km cell
-    # (51.4–51.6 N, 6.6–6.9 E) is shown, whichever of the four quarters the site lies in.
-    crowd(network, skip={(515, 44)})
+    # Neighbours everywhere but in the two 10 km cells north of the owner's 10 km cell and of
+    # its western neighbour: the northern half of their 20 km cell (51.4–51.6 N, 6.6–6.9 E)
+    # is empty, so that cell is shown, wherever in it the site lies.
+    crowd(network, skip={(515, 44), (515, 45)})
     body = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member)).json()
     location = body["location"]
     assert (location["latitude"], location["longitude"]) == (51.5, 6.75)
-    assert (location["precision"], location["cell_km"], location["state"]) == ("area", 20, "")
+    assert (location["precision"], location["cell_km"], location["state"]) == (
+        "area",
+        [20, 20],
+        "",
+    )
     assert location["cell_deg"] == pytest.approx([0.2, 0.3])
     assert location["bounds"] == pytest.approx([51.4, 6.6, 51.6, 6.9])
     detail = client_for(other_member).get(f"/exchange/listings/{secret.pk}/")
-    assert "ein Gebiet von etwa 20 km" in detail.text
+    assert "ein Gebiet von etwa 20 × 20 km" in detail.text
     assert [p["cell"] for p in detail.context["points"]] == [pytest.approx([0.2, 0.3])]
 
 
@@ -223,7 +228,7 @@ def test_the_viewers_own_sites_never_make_the_cell_smaller(
     crowd(network, names=("Nachbar Eins GmbH",))
     for i in range(8):
         for j in range(8):
-            cell = Cell(1, 512 + i, 40 + j)
+            cell = Cell(1, 1, 512 + i, 40 + j)
             SiteFactory(
                 organisation=other_member.organisation,
                 latitude=cell.centre.latitude,

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from metalloop.core.cloaking import (
     CELL_LATITUDE_DEG,
-    CELL_LEVELS,
     CELL_LONGITUDE_DEG,
+    SHAPES,
     Cell,
     Crowds,
 )
@@ -166,9 +166,10 @@ def bounding_box(origin: Origin, radius_km: float) -> Mapping[str, float]:
     """Latitude and longitude bounds [deg] that hold every point within ``radius_km``."""
     # A hidden site counts as within reach when its cell does: the cell may lie up to one
     # largest cell beyond the radius.
-    dlat = radius_km / 111.0 + CELL_LATITUDE_DEG * max(CELL_LEVELS)
+    rows, columns = SHAPES[0]
+    dlat = radius_km / 111.0 + CELL_LATITUDE_DEG * rows
     dlon = radius_km / (111.0 * max(0.1, math.cos(math.radians(origin.latitude)))) + (
-        CELL_LONGITUDE_DEG * max(CELL_LEVELS)
+        CELL_LONGITUDE_DEG * columns
     )
     return {
         "latitude__gte": origin.latitude - dlat,

@@ -77,7 +77,7 @@ def location_out(position: adapters.Position, site: Site) -> dict[str, Any]:
         "precision": position.precision,
         "state": "" if cell else site.state,
         "cell_deg": list(cell.size_deg) if cell else None,
-        "cell_km": cell.size_km if cell else None,
+        "cell_km": list(cell.size_km) if cell else None,
         "bounds": [round(edge, 5) for edge in cell.bounds] if cell else None,
     }
 

@@ -24,7 +24,7 @@ def candidate_rows(*, actor: Any, candidates: Iterable[ListingCandidate]) -> lis
                 "km": round(candidate.great_circle_km, 1),
                 "km_nearest": round(candidate.nearest_km, 1),
                 "km_farthest": round(candidate.farthest_km, 1),
-                "cell_km": candidate.cell_km,
+                "cell_km": list(candidate.cell_km) if candidate.cell_km else None,
                 "verdict": candidate.verdict,
                 "co2_per_tonne": (
                     None if candidate.co2_per_tonne is None else round(candidate.co2_per_tonne, 3)
