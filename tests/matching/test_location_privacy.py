@@ -32,7 +32,12 @@ from metalloop.exchange.models import Listing
 from metalloop.exchange.selectors import network_crowds
 from metalloop.exchange.services import listing_create
 from metalloop.matching.models import SavedSearch
-from metalloop.matching.services import proposals_release, run_start, saved_searches_notify
+from metalloop.matching.services import (
+    proposal_curate,
+    proposals_release,
+    run_start,
+    saved_searches_notify,
+)
 from metalloop.network.models import Site, State
 from metalloop.network.services import site_create, site_delete, site_update
 from tests.exchange.conftest import demand_values, offer_values
@@ -154,8 +159,11 @@ def build(world):
         **offer_values(title="Drehspäne 1.4301, sortenrein", visibility="anonymous"),
     )
     if world["run"]:
-        run = run_start(actor=facilitator, network=network)
-        proposals_release(actor=facilitator, proposals=list(run.proposals.all()))
+        proposals = list(run_start(actor=facilitator, network=network).proposals.all())
+        for proposal in proposals:  # reviewed, so that they are released together
+            proposal_curate(actor=facilitator, proposal=proposal, keep=True)
+        if proposals:
+            proposals_release(actor=facilitator, proposals=proposals)
     return observer, demand, target
 
 

@@ -121,6 +121,8 @@ def _load() -> dict[str, int]:
         proposals = list(
             run.proposals.filter(status=ProposalStatus.PROPOSED).order_by("-score", "pk")
         )
+        if not proposals:
+            continue
         for proposal in proposals:
             proposal_curate(actor=runner, proposal=proposal, keep=True, origin=ORIGIN)
         released = proposals_release(actor=runner, proposals=proposals, origin=ORIGIN).proposals
