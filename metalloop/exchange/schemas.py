@@ -68,8 +68,10 @@ class QualityOut(Schema):
 
 class ElementIn(Schema):
     element: str = Field(..., description="Element symbol, e.g. 'Cr'.")
-    min_pct: Decimal | None = Field(None, description="Minimum [wt-%].")
-    max_pct: Decimal | None = Field(None, description="Maximum [wt-%].")
+    min_pct: Decimal | None = Field(None, description="Minimum [wt-%]; alone: at least this.")
+    max_pct: Decimal | None = Field(
+        None, description="Maximum [wt-%]; alone: at most this (equal to min_pct: a point)."
+    )
 
 
 class ElementOut(Schema):
@@ -122,7 +124,9 @@ class ListingOut(Schema):
     analysis_method: str
     analysis_date: dt.date | None
     elements: list[ElementOut] = Field(
-        ..., description="Offer: analysed range (min = max for a point); demand: limits [wt-%]."
+        ...,
+        description="Per element [wt-%]: a range, a point (min = max) or a limit (one alone), "
+        "stored as given; an offer's is its analysis, a demand's its limits.",
     )
     min_quantity: float | None
     min_lot_t: float | None = Field(..., description="Minimum lot per delivery [t].")

@@ -170,6 +170,15 @@ class Proposal(TimestampedModel):
         _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
     note = models.TextField(_("facilitator's note"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
     introduced_at = models.DateTimeField(_("introduced"), null=True, blank=True)
 
@@ -279,6 +288,11 @@ class ProposalParty(BaseModel):
             models.CheckConstraint(
                 condition=~Q(response="declined") | ~Q(reason=""),
                 name="party_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(comment=""),
+                name="party_other_reason_has_text",
+                violation_error_message=_("Say in a few words why you decline."),
             ),
         ]
 

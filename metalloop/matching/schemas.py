@@ -41,7 +41,13 @@ class RunPage(Schema):
 
 class ReleaseIn(Schema):
     proposals: list[int] | None = Field(
-        None, description="Ids to release; all kept proposals of the run when omitted."
+        None,
+        description="Ids of the run's proposals to release together; when omitted, every kept "
+        "proposal of the run that a facilitator has reviewed.",
+    )
+    confirm: bool = Field(
+        False,
+        description="false (default): only say what the release would do; true: release.",
     )
 
 
@@ -142,10 +148,29 @@ class ProposalOut(Schema):
     identities_revealed: bool
     explanation: dict[str, Any]
     note: str
+    reviewed_at: dt.datetime | None = Field(
+        ..., description="When a facilitator last reviewed it (facilitators only)."
+    )
     can_curate: bool
+    can_release: bool
     can_answer: bool
     can_record_outcome: bool
     outcome: OutcomeOut | None
+
+
+class ReleaseOut(Schema):
+    confirmed: bool = Field(..., description="Whether the proposals were released.")
+    proposals: list[int] = Field(..., description="The proposals released (or to release).")
+    organisations: int = Field(
+        ..., description="Distinct organisations told (or to tell), in the platform and by e-mail."
+    )
+    unreviewed: list[int] = Field(
+        ..., description="Chosen proposals nobody has reviewed: a release of several refuses them."
+    )
+    not_kept: list[int] = Field(
+        ..., description="Chosen proposals that are dropped, released or closed already."
+    )
+    released: list[ProposalOut]
 
 
 class ProposalPage(Schema):

@@ -283,10 +283,9 @@ def test_a_change_of_the_checked_data_undoes_the_verification(member, facilitato
 
 
 def test_listings_past_their_end_expire_by_the_operator_only(member, make_listing, site):
-    past = make_listing(
-        site,
-        available_until=TODAY - dt.timedelta(days=1),
-        available_from=TODAY - dt.timedelta(days=10),
+    past = make_listing(site, available_until=TODAY)
+    Listing.objects.filter(pk=past.pk).update(  # time passed since it was placed
+        available_from=TODAY - dt.timedelta(days=10), available_until=TODAY - dt.timedelta(days=1)
     )
     current = make_listing(site, available_until=TODAY)
     with pytest.raises(PermissionDenied):

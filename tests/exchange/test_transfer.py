@@ -92,7 +92,7 @@ def test_any_bad_row_rejects_the_whole_file_with_every_error_by_line(member, net
         (4, "quantity", "A quantity must be greater than zero."),
         (4, "grades", "Not a scrap grade or alloy of the knowledge base: EU27:E99."),
         (4, "chemistry", "Xx is not a chemical element symbol (write e.g. Cr, Ni, Mo)."),
-        (5, "chemistry", "Ni is given twice."),
+        (5, "chemistry", "Ni is given more than once; give each element once."),
     ]
     assert rejected.value.message == "nothing was imported: 3 rows with errors"
     assert not Listing.objects.exists()

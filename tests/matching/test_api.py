@@ -75,10 +75,22 @@ def test_release_and_the_consent_workflow_over_the_api(
     other_organisation,
 ):
     fac, sup, rec = (_client(token_for, u) for u in (facilitator, member, other_member))
-    released = fac.post(
-        f"/api/v1/matching/runs/{run.pk}/release", {}, content_type="application/json"
-    )
-    assert released.status_code == 200 and released.json()[0]["status"] == "released"
+    kept = fac.patch(f"/api/v1/proposals/{proposal.pk}", {"keep": True},
+                     content_type="application/json")  # fmt: skip
+    assert kept.status_code == 200 and kept.json()["reviewed_at"] is not None
+    release = f"/api/v1/matching/runs/{run.pk}/release"
+    preview = fac.post(release, {}, content_type="application/json")
+    assert preview.json() == {
+        "confirmed": False,
+        "proposals": [proposal.pk],
+        "organisations": 2,
+        "unreviewed": [],
+        "not_kept": [],
+        "released": [],
+    }
+    released = fac.post(release, {"confirm": True}, content_type="application/json")
+    assert released.status_code == 200 and released.json()["confirmed"] is True
+    assert released.json()["released"][0]["status"] == "released"
     seen = sup.get(f"/api/v1/proposals/{proposal.pk}").json()
     assert seen["demand"]["organisation"] is None and seen["identities_revealed"] is False
     assert other_organisation.name not in str(seen)

@@ -8,9 +8,10 @@ sometimes with a dense neighbourhood that allows 10 km cells), an observer looks
 everything it can: the API list and detail, radius searches, counts, the candidates of its
 own demand for several distance limits (set through the API as a prober would), the pages
 with their maps, the export, the proposals released to it, and the notifications its saved
-search would bring. Then the anonymous offer's site moves anywhere inside the cell the
+search would bring. Then the anonymous offer moves to a site anywhere inside the cell the
 observer is shown (or, where it is shown nowhere, anywhere inside its 90 × 80 km cell), and
-every answer must stay byte for byte the same.
+every answer must stay byte for byte the same. The member registry is public, so the new
+site is in it for both observations: what is hidden, and what moves, is where the listing is.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from metalloop.exchange.models import Listing
 from metalloop.exchange.selectors import network_crowds
 from metalloop.exchange.services import listing_create
 from metalloop.matching.models import SavedSearch
-from metalloop.matching.services import proposals_release, run_start, saved_searches_notify
+from metalloop.matching.services import (
+    proposal_curate,
+    proposals_release,
+    run_start,
+    saved_searches_notify,
+)
 from metalloop.network.models import Site, State
 from metalloop.network.services import site_create, site_delete, site_update
 from tests.exchange.conftest import demand_values, offer_values
@@ -154,8 +160,11 @@ def build(world):
         **offer_values(title="Drehspäne 1.4301, sortenrein", visibility="anonymous"),
     )
     if world["run"]:
-        run = run_start(actor=facilitator, network=network)
-        proposals_release(actor=facilitator, proposals=list(run.proposals.all()))
+        proposals = list(run_start(actor=facilitator, network=network).proposals.all())
+        for proposal in proposals:  # reviewed, so that they are released together
+            proposal_curate(actor=facilitator, proposal=proposal, keep=True)
+        if proposals:
+            proposals_release(actor=facilitator, proposals=proposals)
     return observer, demand, target
 
 
@@ -226,6 +235,24 @@ def cell_shown(observer, target):
     return crowds.cloak(site, unseen={target.organisation_id, observer.organisation_id})
 
 
+def elsewhere_later(target, latitude, longitude):
+    """Give the target's owner a second site at the point the target will move to.
+
+    The member registry is public: every organisation's sites, and so which organisations
+    have sites in a cell, are known to all. What stays hidden is which site an anonymous
+    listing lies at. So the registry is the same in both observations (it holds both
+    sites), and only the listing moves from one to the other.
+    """
+    (target.site_later,) = _sites(target.organisation, [(latitude, longitude)])
+    return target
+
+
+def moved(target):
+    """The target, now at the second site of its owner."""
+    Listing.objects.filter(pk=target.pk).update(site=target.site_later)
+    return Listing.objects.get(pk=target.pk)
+
+
 def inside(cell, move):
     south, west, north, east = cell.bounds
     up, right = move
@@ -249,9 +276,9 @@ def test_nothing_an_observer_sees_depends_on_where_in_its_cell_a_hidden_site_lie
         if not cell.contains(Coordinates(latitude, longitude)):
             transaction.set_rollback(True)
             return  # rounding at the far edge of the cell
+        target = elsewhere_later(target, latitude, longitude)
         before = observe(observer, demand, target, world)
-        Site.objects.filter(pk=target.site_id).update(latitude=latitude, longitude=longitude)
-        target.refresh_from_db()
+        target = moved(target)
         after = observe(observer, demand, target, world)
         transaction.set_rollback(True)
     assert after.keys() == before.keys()
@@ -339,9 +366,9 @@ def test_the_property_holds_where_the_hidden_offer_is_a_candidate_and_in_a_propo
         observer, demand, target = build(world)
         cell = cell_shown(observer, target)
         assert cell == Cell(1, 1, 514, 45)
+        target = elsewhere_later(target, *inside(cell, world["move"]))
         before = observe(observer, demand, target, world)
-        latitude, longitude = inside(cell, world["move"])
-        Site.objects.filter(pk=target.site_id).update(latitude=latitude, longitude=longitude)
+        target = moved(target)
         after = observe(observer, demand, target, world)
         transaction.set_rollback(True)
     candidates = json.loads(before["candidates 250"])

@@ -29,8 +29,12 @@ def test_running_and_releasing_from_the_board(client_for, facilitator, network, 
     client.post(
         f"/matching/networks/{network.slug}/run/", {"objective": "co2", "horizon_months": 12}
     )
-    assert network.proposals.get().status == ProposalStatus.PROPOSED
-    client.post(f"/matching/networks/{network.slug}/release/")
+    proposal = network.proposals.get()
+    assert proposal.status == ProposalStatus.PROPOSED
+    client.post(f"/matching/proposals/{proposal.pk}/curate/", {"keep": "on", "note": "passt"})
+    client.post(
+        f"/matching/networks/{network.slug}/release/", {"proposal": proposal.pk, "confirm": "yes"}
+    )
     assert network.proposals.get().status == ProposalStatus.RELEASED
 
 

@@ -5,6 +5,7 @@ of the gazetteer, distances and coarsened positions (:mod:`.places`)."""
 from metalloop.core.cloaking import Crowds
 from metalloop.exchange.adapters.chemistry import (
     CHEMISTRY_PART,
+    ElementRowError,
     ElementShare,
     composition_of,
     decimal_text,
@@ -39,6 +40,7 @@ __all__ = [
     "CHEMISTRY_PART",
     "POSTCODE",
     "Crowds",
+    "ElementRowError",
     "ElementShare",
     "Origin",
     "Position",

@@ -104,11 +104,6 @@ def listing_create(
     origin: str = "",
 ) -> Listing:
     """Place an offer or a demand for an organisation at one of its sites in a network."""
-    owner = organisation or site.organisation
-    if not is_operator(actor) and not can_create_listing(
-        actor=actor, network=network, organisation=owner
-    ):
-        raise PermissionDenied(_("You may not place listings for this organisation."))
     values = {
         "side": side, "kind": kind, "title": title, "description": description,
         "material": material, "waste_code": waste_code, "legal_status": legal_status,
@@ -122,15 +117,7 @@ def listing_create(
         "r_strategy": r_strategy, "max_dilution_pct": max_dilution_pct,
         "accepted_forms": accepted_forms, "permitted_waste_codes": permitted_waste_codes,
     }  # fmt: skip
-    listing = Listing(
-        network=network,
-        organisation=owner,
-        site=site,
-        created_by=actor if not is_operator(actor) else None,
-        **{name: normalised_value(name, value) for name, value in values.items()},
-    )
-    if listing.side == Side.DEMAND and listing.max_dilution_pct is None:
-        listing.max_dilution_pct = Decimal(0)
+    listing = _new_listing(actor, network, site, organisation, values)
     found_grades, found_elements = validated_listing(
         listing, grades=code_list(grades), elements=element_rows(elements)
     )
@@ -148,17 +135,36 @@ def listing_create(
     return listing
 
 
-@transaction.atomic
-def listing_update(
-    *,
+def _new_listing(
     actor: Any,
-    listing: Listing,
-    grades: Iterable[str] | None = None,
-    elements: Iterable[ElementShare | Mapping[str, Any]] | None = None,
-    origin: str = "",
-    **fields: Any,
+    network: Network | None,
+    site: Site | None,
+    organisation: Organisation | None,
+    values: Mapping[str, Any],
 ) -> Listing:
-    """Change the given fields of a listing; grades and chemistry given replace the old ones."""
+    """A listing not yet saved, for an owner the actor may place listings for."""
+    owner = organisation or (site.organisation if site is not None else None)
+    if (
+        network is not None
+        and owner is not None
+        and not is_operator(actor)
+        and not can_create_listing(actor=actor, network=network, organisation=owner)
+    ):
+        raise PermissionDenied(_("You may not place listings for this organisation."))
+    listing = Listing(
+        network=network,
+        organisation=owner,
+        site=site,
+        created_by=actor if not is_operator(actor) else None,
+        **{name: normalised_value(name, value) for name, value in values.items()},
+    )
+    if listing.side == Side.DEMAND and listing.max_dilution_pct is None:
+        listing.max_dilution_pct = Decimal(0)
+    return listing
+
+
+def _apply_changes(actor: Any, listing: Listing, fields: Mapping[str, Any]) -> None:
+    """Set the changed fields on a listing the actor may change."""
     if not is_operator(actor) and not can_edit_listing(actor=actor, listing=listing):
         raise PermissionDenied(_("You may not change this listing."))
     refuse_unknown_fields(fields, UPDATABLE_FIELDS)
@@ -171,9 +177,59 @@ def listing_update(
                 )
             }
         )
-    before = listing_state(listing)
     for name, value in fields.items():
         setattr(listing, name, value if name == "site" else normalised_value(name, value))
+
+
+def listing_check(
+    *,
+    actor: Any,
+    side: str,
+    listing: Listing | None = None,
+    network: Network | None = None,
+    site: Site | None = None,
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | Mapping[str, Any]] | None = None,
+    unreadable: Iterable[str] = (),
+    **fields: Any,
+) -> None:
+    """Check a listing as it would be placed (or ``listing`` as it would be changed) without
+    writing anything; raise every error at once.
+
+    A form calls it when some of its fields could not be read (``unreadable``), so that the
+    person sees the rules' errors of all the other fields with the first submit. A new
+    listing leaves unreadable fields out of the checks; a change keeps their stored values.
+    """
+    if listing is None:
+        draft = _new_listing(actor, network, site, None, {"side": side, **fields})
+        skipped = {*unreadable, *(n for n, v in (("network", network), ("site", site)) if not v)}
+        if site is None:
+            skipped.add("organisation")
+    else:
+        draft = Listing.objects.select_related("network", "organisation", "site").get(pk=listing.pk)
+        _apply_changes(actor, draft, fields | ({"site": site} if site is not None else {}))
+        skipped = set()
+    validated_listing(
+        draft,
+        grades=None if grades is None else code_list(grades),
+        elements=None if elements is None else element_rows(elements),
+        exclude=sorted(skipped),
+    )
+
+
+@transaction.atomic
+def listing_update(
+    *,
+    actor: Any,
+    listing: Listing,
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | Mapping[str, Any]] | None = None,
+    origin: str = "",
+    **fields: Any,
+) -> Listing:
+    """Change the given fields of a listing; grades and chemistry given replace the old ones."""
+    before = listing_state(listing)
+    _apply_changes(actor, listing, fields)
     found_grades, found_elements = validated_listing(
         listing,
         grades=None if grades is None else code_list(grades),

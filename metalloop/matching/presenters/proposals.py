@@ -128,8 +128,10 @@ def proposal_view(
         "identities_revealed": revealed,
         "explanation": explanation,
         "note": proposal.note if curator else "",
+        "reviewed_at": proposal.reviewed_at if curator else None,
         "can_curate": curator
         and proposal.status in (ProposalStatus.PROPOSED, ProposalStatus.DROPPED),
+        "can_release": curator and proposal.status == ProposalStatus.PROPOSED,
         "can_answer": can_answer(actor=actor, proposal=proposal),
         "can_record_outcome": can_record_outcome(actor=actor, proposal=proposal),
         "outcome": _outcome(proposal),
