@@ -144,3 +144,33 @@ def smtp_server(settings):
     }
     yield inbox
     controller.stop()
+
+
+SCHEMATHESIS_RUNS: dict[str, dict] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Add up what the schemathesis runs did, per database and actor (also from xdist workers)."""
+    if report.when == "call" and "schemathesis" in report.keywords:
+        run = SCHEMATHESIS_RUNS.setdefault(report.nodeid, {})
+        run.update(failed=report.failed, seconds=report.duration)
+    for name, figures in report.user_properties:
+        if name == "schemathesis" and report.when == "teardown":
+            SCHEMATHESIS_RUNS.setdefault(report.nodeid, {}).update(figures)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the schemathesis figures: operations, cases, failing operations, time."""
+    totals: dict[tuple[str, str], list[float]] = {}
+    for run in SCHEMATHESIS_RUNS.values():
+        if "actor" in run:
+            total = totals.setdefault((run["database"], run["actor"]), [0, 0, 0, 0.0])
+            total[0] += 1
+            total[1] += run["cases"]
+            total[2] += int(run.get("failed", False))
+            total[3] += run.get("seconds", 0.0)
+    for (database, actor), (operations, cases, failed, seconds) in sorted(totals.items()):
+        terminalreporter.write_line(
+            f"schemathesis on {database} as {actor}: {operations} operations, {cases} cases, "
+            f"{failed} failing operations, {seconds:.1f} s"
+        )

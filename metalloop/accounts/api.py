@@ -10,6 +10,7 @@ from ninja import Router, Status
 from metalloop.accounts import selectors, services
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.accounts.schemas import MeOut, TokenCreatedOut, TokenCreateIn, TokenOut
+from metalloop.common.params import RecordId
 
 router = Router(tags=["account"], auth=[TokenAuth()])
 PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 422: dict}
@@ -35,7 +36,7 @@ def tokens_create(request: HttpRequest, payload: TokenCreateIn) -> Any:
 
 
 @router.delete("/tokens/{token_id}", response={204: None} | PROBLEMS, operation_id="tokens_revoke")
-def tokens_revoke(request: HttpRequest, token_id: int) -> Any:
+def tokens_revoke(request: HttpRequest, token_id: RecordId) -> Any:
     """Revoke one of my API tokens."""
     actor = actor_of(request)
     services.token_revoke(actor=actor, token=selectors.token_get(actor=actor, token_id=token_id))

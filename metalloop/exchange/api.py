@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn
+from metalloop.common.params import RecordId
 from metalloop.exchange import adapters, presenters, selectors, services
 from metalloop.exchange.schemas import (
     AttachmentOut,
@@ -67,7 +68,7 @@ def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
 @router.get(
     "/listings/{listing_id}", response={200: ListingOut} | PROBLEMS, operation_id="listings_get"
 )
-def listings_get(request: HttpRequest, listing_id: int) -> Any:
+def listings_get(request: HttpRequest, listing_id: RecordId) -> Any:
     """Read one listing (the owner only where you may learn it)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -79,7 +80,7 @@ def listings_get(request: HttpRequest, listing_id: int) -> Any:
     response={200: ListingOut} | PROBLEMS,
     operation_id="listings_update",
 )
-def listings_update(request: HttpRequest, listing_id: int, payload: ListingUpdateIn) -> Any:
+def listings_update(request: HttpRequest, listing_id: RecordId, payload: ListingUpdateIn) -> Any:
     """Change the given fields of a listing; grades and elements given replace the old ones."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -92,7 +93,7 @@ def listings_update(request: HttpRequest, listing_id: int, payload: ListingUpdat
 @router.delete(
     "/listings/{listing_id}", response={204: None} | PROBLEMS, operation_id="listings_withdraw"
 )
-def listings_withdraw(request: HttpRequest, listing_id: int) -> Any:
+def listings_withdraw(request: HttpRequest, listing_id: RecordId) -> Any:
     """Withdraw a listing (it stays on record, hidden from members)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -105,7 +106,7 @@ def listings_withdraw(request: HttpRequest, listing_id: int) -> Any:
     response={200: ListingOut} | PROBLEMS,
     operation_id="listings_verify",
 )
-def listings_verify(request: HttpRequest, listing_id: int) -> Any:
+def listings_verify(request: HttpRequest, listing_id: RecordId) -> Any:
     """Verify an offer's data against its analysis certificate (facilitators)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -119,7 +120,7 @@ def listings_verify(request: HttpRequest, listing_id: int) -> Any:
     response={200: list[AttachmentOut]} | PROBLEMS,
     operation_id="listing_attachments_list",
 )
-def listing_attachments_list(request: HttpRequest, listing_id: int) -> Any:
+def listing_attachments_list(request: HttpRequest, listing_id: RecordId) -> Any:
     """List a listing's attachments (the owner, facilitators and admins only)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -135,7 +136,7 @@ def listing_attachments_list(request: HttpRequest, listing_id: int) -> Any:
     operation_id="listing_attachments_create",
 )
 def listing_attachments_create(
-    request: HttpRequest, listing_id: int, file: File[UploadedFile], kind: Form[str] = "other"
+    request: HttpRequest, listing_id: RecordId, file: File[UploadedFile], kind: Form[str] = "other"
 ) -> Any:
     """Attach a document: PDF, PNG, JPEG, CSV or XLSX (multipart, fields file and kind)."""
     actor = actor_of(request)
@@ -151,7 +152,9 @@ def listing_attachments_create(
     response={200: None} | PROBLEMS,
     operation_id="listing_attachments_get",
 )
-def listing_attachments_get(request: HttpRequest, listing_id: int, attachment_id: int) -> Any:
+def listing_attachments_get(
+    request: HttpRequest, listing_id: RecordId, attachment_id: RecordId
+) -> Any:
     """Download an attachment (the owner, facilitators and admins only)."""
     attachment = selectors.attachment_get(
         actor=actor_of(request), listing_id=listing_id, attachment_id=attachment_id
@@ -169,7 +172,9 @@ def listing_attachments_get(request: HttpRequest, listing_id: int, attachment_id
     response={204: None} | PROBLEMS,
     operation_id="listing_attachments_delete",
 )
-def listing_attachments_delete(request: HttpRequest, listing_id: int, attachment_id: int) -> Any:
+def listing_attachments_delete(
+    request: HttpRequest, listing_id: RecordId, attachment_id: RecordId
+) -> Any:
     """Remove an attachment."""
     actor = actor_of(request)
     attachment = selectors.attachment_get(
@@ -208,7 +213,7 @@ def processors_create(request: HttpRequest, payload: ProcessorCreateIn) -> Any:
     response={200: ProcessorOut} | PROBLEMS,
     operation_id="processors_get",
 )
-def processors_get(request: HttpRequest, processor_id: int) -> Any:
+def processors_get(request: HttpRequest, processor_id: RecordId) -> Any:
     """Read one processor."""
     actor = actor_of(request)
     processor = selectors.processor_get(actor=actor, processor_id=processor_id)
@@ -220,7 +225,9 @@ def processors_get(request: HttpRequest, processor_id: int) -> Any:
     response={200: ProcessorOut} | PROBLEMS,
     operation_id="processors_update",
 )
-def processors_update(request: HttpRequest, processor_id: int, payload: ProcessorUpdateIn) -> Any:
+def processors_update(
+    request: HttpRequest, processor_id: RecordId, payload: ProcessorUpdateIn
+) -> Any:
     """Change the given fields of a processor; inputs or outputs given replace the old ones."""
     actor = actor_of(request)
     processor = selectors.processor_get(actor=actor, processor_id=processor_id)
@@ -235,7 +242,7 @@ def processors_update(request: HttpRequest, processor_id: int, payload: Processo
     response={204: None} | PROBLEMS,
     operation_id="processors_withdraw",
 )
-def processors_withdraw(request: HttpRequest, processor_id: int) -> Any:
+def processors_withdraw(request: HttpRequest, processor_id: RecordId) -> Any:
     """Withdraw a processor."""
     actor = actor_of(request)
     processor = selectors.processor_get(actor=actor, processor_id=processor_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
+from metalloop.common.params import RecordId
 from metalloop.exchange.selectors import listing_get, network_by_slug
 from metalloop.matching import presenters, selectors, services
 from metalloop.matching.adapters import impact_method
@@ -70,7 +71,7 @@ def runs_list(request: HttpRequest, page: Query[PageIn]) -> Any:
 @router.get(
     "/matching/runs/{run_id}", response={200: RunOut} | PROBLEMS, operation_id="matching_runs_get"
 )
-def runs_get(request: HttpRequest, run_id: int) -> Any:
+def runs_get(request: HttpRequest, run_id: RecordId) -> Any:
     """Status, progress and summary of one run."""
     return run_out(selectors.run_get(actor=actor_of(request), run_id=run_id))
 
@@ -80,7 +81,7 @@ def runs_get(request: HttpRequest, run_id: int) -> Any:
     response={200: list[ProposalOut]} | PROBLEMS,
     operation_id="matching_runs_release",
 )
-def runs_release(request: HttpRequest, run_id: int, payload: ReleaseIn) -> Any:
+def runs_release(request: HttpRequest, run_id: RecordId, payload: ReleaseIn) -> Any:
     """Release the run's kept proposals (or the ones named) to their parties."""
     actor = actor_of(request)
     run = selectors.run_get(actor=actor, run_id=run_id)
@@ -113,7 +114,7 @@ def proposals_list(
 @router.get(
     "/proposals/{proposal_id}", response={200: ProposalOut} | PROBLEMS, operation_id="proposals_get"
 )
-def proposals_get(request: HttpRequest, proposal_id: int) -> Any:
+def proposals_get(request: HttpRequest, proposal_id: RecordId) -> Any:
     """One proposal with its explanation (identities only after the introduction)."""
     actor = actor_of(request)
     return presenters.proposal_view(
@@ -126,7 +127,7 @@ def proposals_get(request: HttpRequest, proposal_id: int) -> Any:
     response={200: ProposalOut} | PROBLEMS,
     operation_id="proposals_curate",
 )
-def proposals_curate(request: HttpRequest, proposal_id: int, payload: CurateIn) -> Any:
+def proposals_curate(request: HttpRequest, proposal_id: RecordId, payload: CurateIn) -> Any:
     """Keep or drop a proposal before its release (facilitators)."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -143,7 +144,7 @@ def proposals_curate(request: HttpRequest, proposal_id: int, payload: CurateIn) 
     response={200: ProposalOut} | PROBLEMS,
     operation_id="proposals_interest",
 )
-def proposals_interest(request: HttpRequest, proposal_id: int, payload: InterestIn) -> Any:
+def proposals_interest(request: HttpRequest, proposal_id: RecordId, payload: InterestIn) -> Any:
     """Say your organisation is interested; when every party is, all are introduced."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -160,7 +161,7 @@ def proposals_interest(request: HttpRequest, proposal_id: int, payload: Interest
     response={200: ProposalOut} | PROBLEMS,
     operation_id="proposals_decline",
 )
-def proposals_decline(request: HttpRequest, proposal_id: int, payload: DeclineIn) -> Any:
+def proposals_decline(request: HttpRequest, proposal_id: RecordId, payload: DeclineIn) -> Any:
     """Decline a proposal with a reason (it ranks similar proposals lower later)."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -182,7 +183,7 @@ def proposals_decline(request: HttpRequest, proposal_id: int, payload: DeclineIn
     response={201: ProposalOut} | PROBLEMS,
     operation_id="proposals_outcome",
 )
-def proposals_outcome(request: HttpRequest, proposal_id: int, payload: OutcomeIn) -> Any:
+def proposals_outcome(request: HttpRequest, proposal_id: RecordId, payload: OutcomeIn) -> Any:
     """Record the deal (tonnes, date) or why it failed, after the introduction."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -196,11 +197,15 @@ def proposals_outcome(request: HttpRequest, proposal_id: int, payload: OutcomeIn
     response={200: list[CandidateOut]} | PROBLEMS,
     operation_id="matching_candidates",
 )
-def candidates(request: HttpRequest, listing_id: int, limit: int = 10) -> Any:
+def candidates(
+    request: HttpRequest,
+    listing_id: RecordId,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many candidates (1 to 50).")] = 10,
+) -> Any:
     """The best partners for your listing at present (owners and facilitators), best first."""
     actor = actor_of(request)
     listing = listing_get(actor=actor, listing_id=listing_id)
-    found = selectors.listing_candidates(actor=actor, listing=listing, limit=min(max(limit, 1), 50))
+    found = selectors.listing_candidates(actor=actor, listing=listing, limit=limit)
     return presenters.candidate_rows(actor=actor, candidates=found)
 
 
@@ -273,7 +278,7 @@ def saved_searches_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
     response={204: None} | PROBLEMS,
     operation_id="saved_searches_delete",
 )
-def saved_searches_delete(request: HttpRequest, search_id: int) -> Any:
+def saved_searches_delete(request: HttpRequest, search_id: RecordId) -> Any:
     """Delete one of your saved searches."""
     actor = actor_of(request)
     services.saved_search_delete(

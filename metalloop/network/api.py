@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
+from metalloop.common.params import RecordId
 from metalloop.network import selectors, services
 from metalloop.network.schemas import (
     NetworkOut,
@@ -49,7 +50,7 @@ def organisations_list(
     response={200: OrganisationOut, 404: dict},
     operation_id="organisations_get",
 )
-def organisations_get(request: HttpRequest, organisation_id: int) -> Any:
+def organisations_get(request: HttpRequest, organisation_id: RecordId) -> Any:
     """Read one organisation with its roles, competences, networks and sites."""
     return selectors.organisation_get_by_id(
         actor=actor_of(request), organisation_id=organisation_id
@@ -77,7 +78,7 @@ def organisations_create(request: HttpRequest, payload: OrganisationCreateIn) ->
     operation_id="organisations_update",
 )
 def organisations_update(
-    request: HttpRequest, organisation_id: int, payload: OrganisationUpdateIn
+    request: HttpRequest, organisation_id: RecordId, payload: OrganisationUpdateIn
 ) -> Any:
     """Change the given fields of an organisation."""
     actor = actor_of(request)
@@ -94,7 +95,7 @@ def organisations_update(
     auth=WRITE,
     operation_id="organisations_delete",
 )
-def organisations_delete(request: HttpRequest, organisation_id: int) -> Any:
+def organisations_delete(request: HttpRequest, organisation_id: RecordId) -> Any:
     """Delete an organisation with its sites (not while users belong to it)."""
     actor = actor_of(request)
     organisation = selectors.organisation_get_by_id(actor=actor, organisation_id=organisation_id)
@@ -112,7 +113,7 @@ def sites_list(request: HttpRequest, filters: Query[SiteFilterIn], page: Query[P
 
 
 @router.get("/sites/{site_id}", response={200: SiteOut, 404: dict}, operation_id="sites_get")
-def sites_get(request: HttpRequest, site_id: int) -> Any:
+def sites_get(request: HttpRequest, site_id: RecordId) -> Any:
     """Read one site."""
     return selectors.site_get(actor=actor_of(request), site_id=site_id)
 
@@ -133,7 +134,7 @@ def sites_create(request: HttpRequest, payload: SiteCreateIn) -> Any:
 @router.patch(
     "/sites/{site_id}", response={200: SiteOut} | PROBLEMS, auth=WRITE, operation_id="sites_update"
 )
-def sites_update(request: HttpRequest, site_id: int, payload: SiteUpdateIn) -> Any:
+def sites_update(request: HttpRequest, site_id: RecordId, payload: SiteUpdateIn) -> Any:
     """Change the given fields of a site."""
     actor = actor_of(request)
     site = selectors.site_get(actor=actor, site_id=site_id)
@@ -145,7 +146,7 @@ def sites_update(request: HttpRequest, site_id: int, payload: SiteUpdateIn) -> A
 @router.delete(
     "/sites/{site_id}", response={204: None} | PROBLEMS, auth=WRITE, operation_id="sites_delete"
 )
-def sites_delete(request: HttpRequest, site_id: int) -> Any:
+def sites_delete(request: HttpRequest, site_id: RecordId) -> Any:
     """Delete a site."""
     actor = actor_of(request)
     services.site_delete(
@@ -184,6 +185,6 @@ def topic_tables_list(
     response={200: TopicTableDetailOut, 404: dict},
     operation_id="topic_tables_get",
 )
-def topic_tables_get(request: HttpRequest, topic_table_id: int) -> Any:
+def topic_tables_get(request: HttpRequest, topic_table_id: RecordId) -> Any:
     """Read one topic table with action fields, meetings, barriers, needs and pilots."""
     return selectors.topic_table_get(actor=actor_of(request), topic_table_id=topic_table_id)

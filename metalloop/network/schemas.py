@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
 
 from metalloop.accounts.models import Organisation
-from metalloop.network.models import Network, TopicTable
+from metalloop.common.params import Omittable, column_range, record_id
+from metalloop.network.models import Network, Site, TopicTable
+
+LATITUDE = column_range(Site, "latitude")
+LONGITUDE = column_range(Site, "longitude")
 
 
 class SiteOut(Schema):
@@ -25,26 +30,32 @@ class SiteOut(Schema):
 
 
 class SiteCreateIn(Schema):
-    organisation: int = Field(..., description="Id of the organisation the site belongs to.")
+    organisation: int = record_id(description="Id of the organisation the site belongs to.")
     name: str
     place: str = Field(..., description="Town or municipality, resolved by the gazetteer.")
     kind: str = "plant"
     street: str = ""
     postcode: str = ""
     state: str = Field("", description="ISO 3166-2:DE code without 'DE-', e.g. 'NW'.")
-    latitude: float | None = Field(None, description="Latitude [deg]; give with longitude.")
-    longitude: float | None = Field(None, description="Longitude [deg]; give with latitude.")
+    latitude: Annotated[float, LATITUDE] | None = Field(
+        None, description="Latitude [deg]; give with longitude."
+    )
+    longitude: Annotated[float, LONGITUDE] | None = Field(
+        None, description="Longitude [deg]; give with latitude."
+    )
 
 
 class SiteUpdateIn(Schema):
-    name: str | None = None
-    place: str | None = None
-    kind: str | None = None
-    street: str | None = None
-    postcode: str | None = None
-    state: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    """The fields to change; those typed without null may be left out but not sent as null."""
+
+    name: Omittable[str] = None
+    place: Omittable[str] = None
+    kind: Omittable[str] = None
+    street: Omittable[str] = None
+    postcode: Omittable[str] = None
+    state: Omittable[str] = None
+    latitude: Annotated[float, LATITUDE] | None = Field(None)
+    longitude: Annotated[float, LONGITUDE] | None = Field(None)
 
 
 class SitePage(Schema):
@@ -107,12 +118,14 @@ class OrganisationCreateIn(Schema):
 
 
 class OrganisationUpdateIn(Schema):
-    name: str | None = None
-    kind: str | None = None
-    legal_form: str | None = None
-    size_class: str | None = None
-    website: str | None = None
-    description: str | None = None
+    """The fields to change; those typed without null may be left out but not sent as null."""
+
+    name: Omittable[str] = None
+    kind: Omittable[str] = None
+    legal_form: Omittable[str] = None
+    size_class: Omittable[str] = None
+    website: Omittable[str] = None
+    description: Omittable[str] = None
     roles: list[str] | None = None
     competences: list[str] | None = None
     networks: list[str] | None = None
