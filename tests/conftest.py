@@ -61,6 +61,40 @@ def client_for(db):
     return make
 
 
+DEMO_ACTORS = {
+    "admin": "admin@demo.metalloop.example",
+    "facilitator": "facilitator@demo.metalloop.example",
+    "member": "member@demo.metalloop.example",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_tokens(django_db_setup, django_db_blocker):
+    """Load the demo once for a module, with an API token ("demo actor") per demo login.
+
+    The demo stays for the module's tests (each test's changes are rolled back by its own
+    transaction) and is rolled back after the last one. Returns {actor: raw token}.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from metalloop.accounts.models import User
+    from metalloop.accounts.services import token_create
+    from metalloop.network.demo import demo_load
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        demo_load()
+        yield {
+            actor: token_create(actor=User.objects.get(email=email), name="demo actor")[1]
+            for actor, email in DEMO_ACTORS.items()
+        }
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static_files():
     """Pages render with the manifest storage, as in production: collect when stale.

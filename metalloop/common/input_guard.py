@@ -24,7 +24,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from metalloop.common.problems import problem
+from metalloop.common.problems import problem, unreadable_title
 
 NUL = "\x00"
 # A JSON string escape \u0000 that is not itself escaped (an odd run of backslashes before "u0000").
@@ -73,8 +73,10 @@ def has_nul(fields: Iterable[tuple[str, list[str]]]) -> bool:
 def body_has_nul(request: HttpRequest) -> bool:
     """Look for a NUL in form fields, file names and JSON text; file contents are binary."""
     if request.content_type == "multipart/form-data":
-        if request.method != "POST":
-            return False  # Django parses multipart only for POST; the API takes it nowhere else
+        if request.method != "POST" or request.path.startswith("/api/"):
+            # Parsing here would keep an API endpoint from reading the raw body; the API's
+            # parser checks the multipart fields it reads (common/json_parser.py).
+            return False
         names = [(name, [f.name or "" for f in files]) for name, files in request.FILES.lists()]
         return has_nul(request.POST.lists()) or has_nul(names)
     body = request.body
@@ -85,11 +87,7 @@ def body_has_nul(request: HttpRequest) -> bool:
 
 def refusal(request: HttpRequest, *, status: int, detail: str) -> HttpResponse:
     """Answer problem+json under /api/, else a page in the visitor's language."""
-    title = (
-        _("The request is too large.")
-        if status == 413
-        else _("The request contains something that cannot be read.")
-    )
+    title = _("The request is too large.") if status == 413 else unreadable_title()
     if request.path.startswith("/api/"):
         return problem(request, status=status, title=title, detail=detail)
     context = {"title": title, "detail": detail}

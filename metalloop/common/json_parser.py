@@ -2,7 +2,9 @@
 
 Python's ``json`` reads ``NaN``, ``Infinity`` and ``1e400`` (as an infinite float) and lone
 UTF-16 surrogates (``"\\ud800"``), none of which is JSON a database can take: such a body
-is refused as unreadable (400) before any schema or service sees it.
+is refused as unreadable (400) before any schema or service sees it. Multipart form fields
+and file names with a NUL character are refused here too (the input guard leaves multipart
+bodies of the API alone, so that an endpoint reading the raw body can still do so).
 """
 
 from __future__ import annotations
@@ -12,7 +14,11 @@ import math
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from ninja.parser import Parser
+
+from metalloop.common.problems import UnreadableRequest
 
 
 class UnreadableJSON(ValueError):
@@ -58,3 +64,12 @@ class StrictJSONParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         return cast(dict[str, Any], parse_strict_json(request.body))
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        for name, values in data.lists():
+            texts = [getattr(value, "name", value) or "" for value in values]
+            if "\x00" in name or any("\x00" in text for text in texts):
+                raise UnreadableRequest(_("A form field contains a NUL character (U+0000)."))
+        return super().parse_querydict(data, list_fields, request)

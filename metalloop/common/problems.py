@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -37,6 +43,18 @@ class Problem(Schema):
         default_factory=dict, description="422: stable error codes per field, as in 'errors'."
     )
     code: str = Field("", description="409: a stable code of the rule that refused.")
+
+
+class UnreadableRequest(Exception):
+    """The request holds what no field can take (a NUL character): 400 in the API."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def unreadable_title() -> str:
+    return _("The request contains something that cannot be read.")
 
 
 def problems(*statuses: int) -> dict[int, type[Problem]]:
@@ -84,6 +102,30 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             errors=validation_messages(exc),
             codes=validation_codes(exc),
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Multipart bodies of the API are parsed by the endpoint, not by the input guard.
+        return problem(
+            request,
+            status=413,
+            title=_("The request is too large."),
+            detail=_("The request body is too large."),
+        )
+
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def on_too_many_fields(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem(
+            request,
+            status=400,
+            title=unreadable_title(),
+            detail=_("The request has too many fields."),
+        )
+
+    @api.exception_handler(UnreadableRequest)
+    def on_unreadable(request: HttpRequest, exc: UnreadableRequest) -> HttpResponse:
+        return problem(request, status=400, title=unreadable_title(), detail=exc.detail)
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

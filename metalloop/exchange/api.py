@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn
 from metalloop.common.params import RecordId
+from metalloop.common.problems import problems
 from metalloop.exchange import adapters, presenters, selectors, services
 from metalloop.exchange.schemas import (
     AttachmentOut,
@@ -30,7 +31,6 @@ from metalloop.exchange.schemas import (
 )
 
 router = Router(tags=["exchange"], auth=[TokenAuth()])
-PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 def _placement(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def _placement(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("/listings", response={200: ListingPage} | PROBLEMS, operation_id="listings_list")
+@router.get("/listings", response=ListingPage, operation_id="listings_list")
 def listings_list(
     request: HttpRequest, filters: Query[ListingFilterIn], page: Query[PageIn]
 ) -> Page:
@@ -55,7 +55,9 @@ def listings_list(
     return presenters.listing_page(actor=actor, listings=found, page=page, origin=origin)
 
 
-@router.post("/listings", response={201: ListingOut} | PROBLEMS, operation_id="listings_create")
+@router.post(
+    "/listings", response={201: ListingOut} | problems(403), operation_id="listings_create"
+)
 def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
     """Place an offer or a demand at a site of your organisation."""
     actor = actor_of(request)
@@ -66,7 +68,9 @@ def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
 
 
 @router.get(
-    "/listings/{listing_id}", response={200: ListingOut} | PROBLEMS, operation_id="listings_get"
+    "/listings/{listing_id}",
+    response={200: ListingOut} | problems(404),
+    operation_id="listings_get",
 )
 def listings_get(request: HttpRequest, listing_id: RecordId) -> Any:
     """Read one listing (the owner only where you may learn it)."""
@@ -77,7 +81,7 @@ def listings_get(request: HttpRequest, listing_id: RecordId) -> Any:
 
 @router.patch(
     "/listings/{listing_id}",
-    response={200: ListingOut} | PROBLEMS,
+    response={200: ListingOut} | problems(403, 404),
     operation_id="listings_update",
 )
 def listings_update(request: HttpRequest, listing_id: RecordId, payload: ListingUpdateIn) -> Any:
@@ -91,7 +95,9 @@ def listings_update(request: HttpRequest, listing_id: RecordId, payload: Listing
 
 
 @router.delete(
-    "/listings/{listing_id}", response={204: None} | PROBLEMS, operation_id="listings_withdraw"
+    "/listings/{listing_id}",
+    response={204: None} | problems(403, 404),
+    operation_id="listings_withdraw",
 )
 def listings_withdraw(request: HttpRequest, listing_id: RecordId) -> Any:
     """Withdraw a listing (it stays on record, hidden from members)."""
@@ -103,7 +109,7 @@ def listings_withdraw(request: HttpRequest, listing_id: RecordId) -> Any:
 
 @router.post(
     "/listings/{listing_id}/verification",
-    response={200: ListingOut} | PROBLEMS,
+    response={200: ListingOut} | problems(403, 404, 409),
     operation_id="listings_verify",
 )
 def listings_verify(request: HttpRequest, listing_id: RecordId) -> Any:
@@ -117,7 +123,7 @@ def listings_verify(request: HttpRequest, listing_id: RecordId) -> Any:
 
 @router.get(
     "/listings/{listing_id}/attachments",
-    response={200: list[AttachmentOut]} | PROBLEMS,
+    response={200: list[AttachmentOut]} | problems(403, 404),
     operation_id="listing_attachments_list",
 )
 def listing_attachments_list(request: HttpRequest, listing_id: RecordId) -> Any:
@@ -132,7 +138,7 @@ def listing_attachments_list(request: HttpRequest, listing_id: RecordId) -> Any:
 
 @router.post(
     "/listings/{listing_id}/attachments",
-    response={201: AttachmentOut} | PROBLEMS,
+    response={201: AttachmentOut} | problems(403, 404),
     operation_id="listing_attachments_create",
 )
 def listing_attachments_create(
@@ -149,7 +155,7 @@ def listing_attachments_create(
 
 @router.get(
     "/listings/{listing_id}/attachments/{attachment_id}",
-    response={200: None} | PROBLEMS,
+    response={200: None} | problems(403, 404),
     operation_id="listing_attachments_get",
 )
 def listing_attachments_get(
@@ -169,7 +175,7 @@ def listing_attachments_get(
 
 @router.delete(
     "/listings/{listing_id}/attachments/{attachment_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(403, 404),
     operation_id="listing_attachments_delete",
 )
 def listing_attachments_delete(
@@ -184,7 +190,7 @@ def listing_attachments_delete(
     return Status(204, None)
 
 
-@router.get("/processors", response={200: ProcessorPage} | PROBLEMS, operation_id="processors_list")
+@router.get("/processors", response=ProcessorPage, operation_id="processors_list")
 def processors_list(
     request: HttpRequest, filters: Query[ProcessorFilterIn], page: Query[PageIn]
 ) -> Page:
@@ -197,7 +203,7 @@ def processors_list(
 
 
 @router.post(
-    "/processors", response={201: ProcessorOut} | PROBLEMS, operation_id="processors_create"
+    "/processors", response={201: ProcessorOut} | problems(403), operation_id="processors_create"
 )
 def processors_create(request: HttpRequest, payload: ProcessorCreateIn) -> Any:
     """Declare a processing capability with its inputs and outputs."""
@@ -210,7 +216,7 @@ def processors_create(request: HttpRequest, payload: ProcessorCreateIn) -> Any:
 
 @router.get(
     "/processors/{processor_id}",
-    response={200: ProcessorOut} | PROBLEMS,
+    response={200: ProcessorOut} | problems(404),
     operation_id="processors_get",
 )
 def processors_get(request: HttpRequest, processor_id: RecordId) -> Any:
@@ -222,7 +228,7 @@ def processors_get(request: HttpRequest, processor_id: RecordId) -> Any:
 
 @router.patch(
     "/processors/{processor_id}",
-    response={200: ProcessorOut} | PROBLEMS,
+    response={200: ProcessorOut} | problems(403, 404),
     operation_id="processors_update",
 )
 def processors_update(
@@ -239,7 +245,7 @@ def processors_update(
 
 @router.delete(
     "/processors/{processor_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(403, 404),
     operation_id="processors_withdraw",
 )
 def processors_withdraw(request: HttpRequest, processor_id: RecordId) -> Any:

@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
 from metalloop.common.params import RecordId
+from metalloop.common.problems import problems
 from metalloop.exchange.selectors import listing_get, network_by_slug
 from metalloop.matching import presenters, selectors, services
 from metalloop.matching.adapters import impact_method
@@ -33,7 +34,6 @@ from metalloop.matching.schemas import (
 )
 
 router = Router(tags=["matching"], auth=[TokenAuth()])
-PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 def run_out(run: Any) -> dict[str, Any]:
@@ -44,7 +44,9 @@ def run_out(run: Any) -> dict[str, Any]:
 
 
 @router.post(
-    "/matching/runs", response={201: RunOut} | PROBLEMS, operation_id="matching_runs_start"
+    "/matching/runs",
+    response={201: RunOut} | problems(403, 409),
+    operation_id="matching_runs_start",
 )
 def runs_start(request: HttpRequest, payload: RunStartIn) -> Any:
     """Run matching for a network now (facilitators); answers with the finished run."""
@@ -61,7 +63,7 @@ def runs_start(request: HttpRequest, payload: RunStartIn) -> Any:
     return Status(201, run_out(selectors.run_get(actor=actor, run_id=run.pk)))
 
 
-@router.get("/matching/runs", response={200: RunPage} | PROBLEMS, operation_id="matching_runs_list")
+@router.get("/matching/runs", response=RunPage, operation_id="matching_runs_list")
 def runs_list(request: HttpRequest, page: Query[PageIn]) -> Any:
     """The runs of the networks you facilitate, newest first."""
     found = paginate(selectors.run_list(actor=actor_of(request)), page)
@@ -69,7 +71,9 @@ def runs_list(request: HttpRequest, page: Query[PageIn]) -> Any:
 
 
 @router.get(
-    "/matching/runs/{run_id}", response={200: RunOut} | PROBLEMS, operation_id="matching_runs_get"
+    "/matching/runs/{run_id}",
+    response={200: RunOut} | problems(404),
+    operation_id="matching_runs_get",
 )
 def runs_get(request: HttpRequest, run_id: RecordId) -> Any:
     """Status, progress and summary of one run."""
@@ -78,7 +82,7 @@ def runs_get(request: HttpRequest, run_id: RecordId) -> Any:
 
 @router.post(
     "/matching/runs/{run_id}/release",
-    response={200: list[ProposalOut]} | PROBLEMS,
+    response={200: list[ProposalOut]} | problems(404),
     operation_id="matching_runs_release",
 )
 def runs_release(request: HttpRequest, run_id: RecordId, payload: ReleaseIn) -> Any:
@@ -97,7 +101,9 @@ def runs_release(request: HttpRequest, run_id: RecordId, payload: ReleaseIn) -> 
     ]
 
 
-@router.get("/proposals", response={200: ProposalPage} | PROBLEMS, operation_id="proposals_list")
+@router.get(
+    "/proposals", response={200: ProposalPage} | problems(404), operation_id="proposals_list"
+)
 def proposals_list(
     request: HttpRequest, filters: Query[ProposalFilterIn], page: Query[PageIn]
 ) -> Any:
@@ -112,7 +118,9 @@ def proposals_list(
 
 
 @router.get(
-    "/proposals/{proposal_id}", response={200: ProposalOut} | PROBLEMS, operation_id="proposals_get"
+    "/proposals/{proposal_id}",
+    response={200: ProposalOut} | problems(404),
+    operation_id="proposals_get",
 )
 def proposals_get(request: HttpRequest, proposal_id: RecordId) -> Any:
     """One proposal with its explanation (identities only after the introduction)."""
@@ -124,7 +132,7 @@ def proposals_get(request: HttpRequest, proposal_id: RecordId) -> Any:
 
 @router.patch(
     "/proposals/{proposal_id}",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_curate",
 )
 def proposals_curate(request: HttpRequest, proposal_id: RecordId, payload: CurateIn) -> Any:
@@ -141,7 +149,7 @@ def proposals_curate(request: HttpRequest, proposal_id: RecordId, payload: Curat
 
 @router.post(
     "/proposals/{proposal_id}/interest",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_interest",
 )
 def proposals_interest(request: HttpRequest, proposal_id: RecordId, payload: InterestIn) -> Any:
@@ -158,7 +166,7 @@ def proposals_interest(request: HttpRequest, proposal_id: RecordId, payload: Int
 
 @router.post(
     "/proposals/{proposal_id}/decline",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_decline",
 )
 def proposals_decline(request: HttpRequest, proposal_id: RecordId, payload: DeclineIn) -> Any:
@@ -180,7 +188,7 @@ def proposals_decline(request: HttpRequest, proposal_id: RecordId, payload: Decl
 
 @router.post(
     "/proposals/{proposal_id}/outcome",
-    response={201: ProposalOut} | PROBLEMS,
+    response={201: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_outcome",
 )
 def proposals_outcome(request: HttpRequest, proposal_id: RecordId, payload: OutcomeIn) -> Any:
@@ -194,7 +202,7 @@ def proposals_outcome(request: HttpRequest, proposal_id: RecordId, payload: Outc
 
 @router.get(
     "/matching/candidates/{listing_id}",
-    response={200: list[CandidateOut]} | PROBLEMS,
+    response={200: list[CandidateOut]} | problems(404),
     operation_id="matching_candidates",
 )
 def candidates(
@@ -209,7 +217,7 @@ def candidates(
     return presenters.candidate_rows(actor=actor, candidates=found)
 
 
-@router.get("/impact", response={200: ImpactOut} | PROBLEMS, operation_id="impact_get")
+@router.get("/impact", response=ImpactOut, operation_id="impact_get")
 def impact_get(request: HttpRequest, filters: Query[ImpactFilterIn]) -> Any:
     """Tonnes and CO2 of settled exchanges (facilitators: the network; members: their own)."""
     actor = actor_of(request)
@@ -246,7 +254,7 @@ def impact_get(request: HttpRequest, filters: Query[ImpactFilterIn]) -> Any:
 
 @router.get(
     "/saved-searches",
-    response={200: list[SavedSearchOut]} | PROBLEMS,
+    response={200: list[SavedSearchOut]},
     operation_id="saved_searches_list",
 )
 def saved_searches_list(request: HttpRequest) -> Any:
@@ -256,7 +264,7 @@ def saved_searches_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/saved-searches",
-    response={201: SavedSearchOut} | PROBLEMS,
+    response={201: SavedSearchOut} | problems(403),
     operation_id="saved_searches_create",
 )
 def saved_searches_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
@@ -275,7 +283,7 @@ def saved_searches_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
 
 @router.delete(
     "/saved-searches/{search_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(404),
     operation_id="saved_searches_delete",
 )
 def saved_searches_delete(request: HttpRequest, search_id: RecordId) -> Any:

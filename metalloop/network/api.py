@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
 from metalloop.common.params import RecordId
+from metalloop.common.problems import problems
 from metalloop.network import selectors, services
 from metalloop.network.schemas import (
     NetworkOut,
@@ -31,7 +32,6 @@ from metalloop.network.schemas import (
 
 router = Router(tags=["registry"])
 WRITE = [TokenAuth()]
-PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 @router.get("/organisations", response=OrganisationPage, operation_id="organisations_list")
@@ -47,7 +47,7 @@ def organisations_list(
 
 @router.get(
     "/organisations/{organisation_id}",
-    response={200: OrganisationOut, 404: dict},
+    response={200: OrganisationOut} | problems(404),
     operation_id="organisations_get",
 )
 def organisations_get(request: HttpRequest, organisation_id: RecordId) -> Any:
@@ -59,7 +59,7 @@ def organisations_get(request: HttpRequest, organisation_id: RecordId) -> Any:
 
 @router.post(
     "/organisations",
-    response={201: OrganisationOut} | PROBLEMS,
+    response={201: OrganisationOut} | problems(403),
     auth=WRITE,
     operation_id="organisations_create",
 )
@@ -73,7 +73,7 @@ def organisations_create(request: HttpRequest, payload: OrganisationCreateIn) ->
 
 @router.patch(
     "/organisations/{organisation_id}",
-    response={200: OrganisationOut} | PROBLEMS,
+    response={200: OrganisationOut} | problems(403, 404),
     auth=WRITE,
     operation_id="organisations_update",
 )
@@ -91,7 +91,7 @@ def organisations_update(
 
 @router.delete(
     "/organisations/{organisation_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(403, 404, 409),
     auth=WRITE,
     operation_id="organisations_delete",
 )
@@ -112,13 +112,15 @@ def sites_list(request: HttpRequest, filters: Query[SiteFilterIn], page: Query[P
     return paginate(found, page)
 
 
-@router.get("/sites/{site_id}", response={200: SiteOut, 404: dict}, operation_id="sites_get")
+@router.get("/sites/{site_id}", response={200: SiteOut} | problems(404), operation_id="sites_get")
 def sites_get(request: HttpRequest, site_id: RecordId) -> Any:
     """Read one site."""
     return selectors.site_get(actor=actor_of(request), site_id=site_id)
 
 
-@router.post("/sites", response={201: SiteOut} | PROBLEMS, auth=WRITE, operation_id="sites_create")
+@router.post(
+    "/sites", response={201: SiteOut} | problems(403, 404), auth=WRITE, operation_id="sites_create"
+)
 def sites_create(request: HttpRequest, payload: SiteCreateIn) -> Any:
     """Add a site; without coordinates the gazetteer locates the place."""
     actor = actor_of(request)
@@ -132,7 +134,10 @@ def sites_create(request: HttpRequest, payload: SiteCreateIn) -> Any:
 
 
 @router.patch(
-    "/sites/{site_id}", response={200: SiteOut} | PROBLEMS, auth=WRITE, operation_id="sites_update"
+    "/sites/{site_id}",
+    response={200: SiteOut} | problems(403, 404),
+    auth=WRITE,
+    operation_id="sites_update",
 )
 def sites_update(request: HttpRequest, site_id: RecordId, payload: SiteUpdateIn) -> Any:
     """Change the given fields of a site."""
@@ -144,7 +149,10 @@ def sites_update(request: HttpRequest, site_id: RecordId, payload: SiteUpdateIn)
 
 
 @router.delete(
-    "/sites/{site_id}", response={204: None} | PROBLEMS, auth=WRITE, operation_id="sites_delete"
+    "/sites/{site_id}",
+    response={204: None} | problems(403, 404, 409),
+    auth=WRITE,
+    operation_id="sites_delete",
 )
 def sites_delete(request: HttpRequest, site_id: RecordId) -> Any:
     """Delete a site."""
@@ -164,7 +172,9 @@ def networks_list(request: HttpRequest, page: Query[PageIn]) -> Page:
     return paginate(found.select_related("coordinator"), page)
 
 
-@router.get("/networks/{slug}", response={200: NetworkOut, 404: dict}, operation_id="networks_get")
+@router.get(
+    "/networks/{slug}", response={200: NetworkOut} | problems(404), operation_id="networks_get"
+)
 def networks_get(request: HttpRequest, slug: str) -> Any:
     """Read one network by its slug."""
     return selectors.network_get(actor=actor_of(request), slug=slug)
@@ -182,7 +192,7 @@ def topic_tables_list(
 
 @router.get(
     "/topic-tables/{topic_table_id}",
-    response={200: TopicTableDetailOut, 404: dict},
+    response={200: TopicTableDetailOut} | problems(404),
     operation_id="topic_tables_get",
 )
 def topic_tables_get(request: HttpRequest, topic_table_id: RecordId) -> Any:
