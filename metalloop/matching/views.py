@@ -35,8 +35,16 @@ from metalloop.matching.forms import (
 from metalloop.matching.permissions import can_run_matching
 
 
+def _network_of(request: HttpRequest, slug: str) -> Any:
+    """The network named in the page's address among the user's; any other is missing."""
+    try:
+        return network_by_slug(actor=request.user, slug=slug)
+    except ValidationError as unknown:
+        raise Http404(_("No such network.")) from unknown
+
+
 def _facilitated(request: HttpRequest, slug: str) -> Any:
-    network = network_by_slug(actor=request.user, slug=slug)
+    network = _network_of(request, slug)
     if not can_run_matching(actor=request.user, network=network):
         raise Http404(_("No such network."))
     return network
@@ -245,7 +253,7 @@ def _impact_filters(request: HttpRequest, network: Any) -> selectors.ImpactFilte
 @login_required
 def impact(request: HttpRequest, slug: str) -> HttpResponse:
     """Tonnes and CO2 of settled exchanges with the method and its shares."""
-    network = network_by_slug(actor=request.user, slug=slug)
+    network = _network_of(request, slug)
     summary = selectors.impact_summary(
         actor=request.user, filters=_impact_filters(request, network)
     )
@@ -273,7 +281,7 @@ def impact(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def impact_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The settled exchanges with their CO2 account, as CSV or XLSX."""
-    network = network_by_slug(actor=request.user, slug=slug)
+    network = _network_of(request, slug)
     summary = selectors.impact_summary(
         actor=request.user, filters=_impact_filters(request, network)
     )
