@@ -47,16 +47,21 @@ class LocationOut(Schema):
     longitude: float | None = Field(..., description="Longitude [deg], WGS 84; null if hidden.")
     precision: str = Field(
         ...,
-        description="'site' (the owner's site), 'area' (centre of the smallest grid cell of "
-        "about 10, 20, 40 or 80 km that holds sites of at least three of the network's "
-        "organisations: the owner is not shown) or 'hidden' (no such cell: no position, no "
-        "state).",
+        description="'site' (the owner's site), 'area' (centre of a grid cell of about 10, 20, "
+        "40 or 80 km holding sites of the owner and of at least two other organisations "
+        "besides the reader's own, the same wherever in it the site lies: the owner is not "
+        "shown) or 'hidden' (no such cell: no position).",
     )
-    state: str
+    state: str = Field(..., description="The site's state; empty for 'area' and 'hidden'.")
     cell_deg: list[float] | None = Field(
         None, description="For 'area': the cell's height and width [deg]."
     )
-    cell_km: int | None = Field(None, description="For 'area': the cell's height [km], rounded.")
+    cell_km: list[int] | None = Field(
+        None, description="For 'area': the cell's height and width [km], to 10 km."
+    )
+    bounds: list[float] | None = Field(
+        None, description="For 'area': the cell's south, west, north and east edge [deg]."
+    )
 
 
 class QualityOut(Schema):
@@ -142,7 +147,13 @@ class ListingOut(Schema):
     created_by: PersonOut | None
     location: LocationOut
     distance_km: float | None = Field(
-        None, description="Distance from the place of a radius search [km]."
+        None,
+        description="Distance from the place of a radius search [km]: to the site, or to the "
+        "nearest point of the cell for 'area' (what the radius is compared with).",
+    )
+    distance_max_km: float | None = Field(
+        None,
+        description="Distance to the site, or to the farthest corner of the cell for 'area' [km].",
     )
     attachments: list[AttachmentOut] | None = Field(
         ..., description="Only for the owner, the network's facilitators and admins."

@@ -122,13 +122,21 @@ class ProposalOut(Schema):
     status: str
     tonnes: float
     km: float = Field(
-        ..., description="Distance as the crow flies [km], rounded to 10 km until the introduction."
+        ...,
+        description="Delivery distance as the crow flies [km]. Until the introduction, a party "
+        "sees it measured between the positions it is shown (the centre of an anonymous "
+        "party's cell, or the demand's limit where none is shown).",
+    )
+    km_approximate: bool = Field(
+        ..., description="Whether a distance was measured to a cell's centre or a limit."
     )
     mode: str
     co2_t: float | None = Field(
         ..., description="Net CO2 saved [t CO2e]; null without a sourced factor."
     )
-    score: float
+    score: float | None = Field(
+        ..., description="Score (0–100), for the network's facilitators only (null otherwise)."
+    )
     verdict: str
     dilution: float
     demand: SideOut
@@ -218,7 +226,18 @@ class SavedSearchOut(Schema):
 
 class CandidateOut(SideOut):
     score: float
-    km: float = Field(..., description="Distance as the crow flies [km], rounded to 10 km.")
+    km: float = Field(
+        ...,
+        description="Distance as the crow flies [km] the figures are worked out from: to the "
+        "site, or to the centre of the cell shown for an anonymous listing.",
+    )
+    km_nearest: float = Field(
+        ..., description="To the nearest point of the cell (the distance limit's measure) [km]."
+    )
+    km_farthest: float = Field(..., description="To the farthest corner of the cell [km].")
+    cell_km: list[int] | None = Field(
+        ..., description="Height and width of the cell [km]; null for a site."
+    )
     verdict: str
     co2_per_tonne: float | None = Field(..., description="Net CO2 saved per tonne [t CO2e/t].")
     tonnes: float

@@ -12,7 +12,7 @@ import pytest
 from metalloop.exchange.models import Listing
 from metalloop.exchange.services import listing_create
 from tests.browser.test_journeys import log_in
-from tests.factories import OrganisationFactory, SiteFactory
+from tests.factories import SiteFactory, crowd
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,10 +48,9 @@ def test_a_member_offers_turnings_fixes_the_chemistry_and_others_see_it_anonymis
 ):
     SiteFactory(organisation=member.organisation, name="Werk Hochfeld")
     foundry = SiteFactory(organisation=other_member.organisation, name="Gießerei")
-    # A third member nearby, so that anonymous listings can be shown as an area at all.
-    neighbour = OrganisationFactory(name="Nachbarwerk GmbH")
-    network.memberships.create(organisation=neighbour)
-    SiteFactory(organisation=neighbour, name="Nachbarwerk")
+    # Two more members with sites all around, so that anonymous listings can be shown as an
+    # area at all (two organisations besides the owner and the viewer).
+    crowd(network)
     listing_create(
         actor=None,
         network=network,

@@ -236,14 +236,6 @@ def test_a_material_filter_includes_the_materials_below_it():
     assert adapters.material_descendants("MAT:cast-iron") == {"MAT:cast-iron"}
 
 
-def test_coarse_points_are_cell_centres_about_ten_kilometres_apart():
-    assert adapters.coarse_point(51.43247, 6.76516) == (51.45, 6.825)
-    assert adapters.coarse_point(51.40001, 6.75001) == (51.45, 6.825)
-    assert adapters.coarse_point(51.39999, 6.74999) == (51.35, 6.675)
-    origin = adapters.Origin(51.43247, 6.76516, "Duisburg")
-    assert adapters.distance_km(origin, *adapters.coarse_point(51.43247, 6.76516)) < 8
-
-
 @pytest.mark.django_db
 def test_places_resolve_by_town_postcode_with_town_or_registered_postcode():
     from tests.factories import SiteFactory
@@ -267,17 +259,3 @@ def test_places_resolve_by_town_postcode_with_town_or_registered_postcode():
         with pytest.raises(ValidationError) as refused:
             adapters.resolve_place(text)
         assert refused.value.message_dict["place"][0].startswith(message)
-
-
-def test_a_cell_is_shown_only_when_three_organisations_have_sites_in_it():
-    duisburg = (51.43247, 6.76516)
-    alone = adapters.crowds_of([(1, *duisburg), (1, 51.44, 6.77), (1, 51.41, 6.80)])
-    assert alone.area(*duisburg) is None  # three sites, but one organisation
-    two_more = adapters.crowds_of([(1, *duisburg), (2, 51.44, 6.77), (3, 51.41, 6.80)])
-    area = two_more.area(*duisburg)
-    assert area == adapters.Area(51.45, 6.825, 1)
-    assert area.size_deg == pytest.approx((0.1, 0.15))
-    # A third organisation about 30 km away first shares the 40 km cell (the grid is fixed).
-    far = adapters.crowds_of([(1, *duisburg), (2, 51.44, 6.77), (3, 51.25, 7.1)])
-    assert far.area(*duisburg) == adapters.Area(51.4, 6.9, 4)
-    assert max(adapters.CELL_LEVELS) == 8 and adapters.CROWD == 3
