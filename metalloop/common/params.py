@@ -2,8 +2,8 @@
 
 A primary key is a signed 64-bit integer on SQLite and PostgreSQL alike: an id beyond
 2^63 - 1 cannot exist, and Python would fail to hand it to SQLite. Decimal and integer
-columns have their ranges from the model field (digits, validators), so the schema states
-the same limits the model enforces.
+columns have the range their column can store (digits, integer width); the field's own
+rules stay with the model and the services, which answer with translated messages.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from annotated_types import Interval
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from ninja import Field, Path
 from pydantic import AfterValidator
@@ -35,29 +34,23 @@ def record_id(default: Any = ..., *, description: str = "") -> Any:
 
 
 def column_range(model: type[models.Model], name: str) -> Interval:
-    """The range a model's numeric column accepts, as a constraint for a schema field."""
+    """The range a model's numeric column can store, as a constraint for a schema field.
+
+    Only the storage range: the field's own rules (minimum, maximum) stay with the model and
+    the services, which refuse with translated messages and report every error at once.
+    """
     field = model._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    low: Decimal | int | float | None = None
-    high: Decimal | int | float | None = None
     if isinstance(field, models.DecimalField):
         assert field.max_digits is not None
         assert field.decimal_places is not None
         step = Decimal(1).scaleb(-field.decimal_places)
         high = Decimal(10) ** (field.max_digits - field.decimal_places) - step
-        low = -high
-    elif isinstance(field, models.PositiveSmallIntegerField):
-        low, high = 0, SMALL_INTEGER_COLUMN_MAX
-    elif isinstance(field, models.PositiveIntegerField):
-        low, high = 0, INTEGER_COLUMN_MAX
-    for validator in field.validators:
-        if isinstance(validator, MinValueValidator):
-            low = validator.limit_value if low is None else max(low, validator.limit_value)
-        elif isinstance(validator, MaxValueValidator):
-            high = validator.limit_value if high is None else min(high, validator.limit_value)
-    if low is None or high is None:
-        raise ValueError(f"{model.__name__}.{name} has no range to bound a schema field with")
-    return Interval(ge=low, le=high)
+        return Interval(ge=-high, le=high)
+    if isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField):
+        return Interval(ge=-SMALL_INTEGER_COLUMN_MAX - 1, le=SMALL_INTEGER_COLUMN_MAX)
+    if isinstance(field, models.IntegerField):
+        return Interval(ge=-INTEGER_COLUMN_MAX - 1, le=INTEGER_COLUMN_MAX)
+    raise ValueError(f"{model.__name__}.{name} has no range to bound a schema field with")
 
 
 def _not_null[T](value: T) -> T:

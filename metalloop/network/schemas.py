@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
 
 from ninja import Field, Schema
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.params import Omittable, column_range, record_id
-from metalloop.network.models import Network, Site, TopicTable
-
-LATITUDE = column_range(Site, "latitude")
-LONGITUDE = column_range(Site, "longitude")
+from metalloop.common.params import Omittable, record_id
+from metalloop.network.models import Network, TopicTable
 
 
 class SiteOut(Schema):
@@ -37,12 +33,8 @@ class SiteCreateIn(Schema):
     street: str = ""
     postcode: str = ""
     state: str = Field("", description="ISO 3166-2:DE code without 'DE-', e.g. 'NW'.")
-    latitude: Annotated[float, LATITUDE] | None = Field(
-        None, description="Latitude [deg]; give with longitude."
-    )
-    longitude: Annotated[float, LONGITUDE] | None = Field(
-        None, description="Longitude [deg]; give with latitude."
-    )
+    latitude: float | None = Field(None, description="Latitude [deg]; give with longitude.")
+    longitude: float | None = Field(None, description="Longitude [deg]; give with latitude.")
 
 
 class SiteUpdateIn(Schema):
@@ -54,8 +46,8 @@ class SiteUpdateIn(Schema):
     street: Omittable[str] = None
     postcode: Omittable[str] = None
     state: Omittable[str] = None
-    latitude: Annotated[float, LATITUDE] | None = Field(None)
-    longitude: Annotated[float, LONGITUDE] | None = Field(None)
+    latitude: float | None = Field(None)
+    longitude: float | None = Field(None)
 
 
 class SitePage(Schema):
