@@ -62,9 +62,9 @@ lint: setup-dev
 	METALLOOP_DEBUG=1 $(BIN)/mypy metalloop
 
 pytest: setup-dev
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 	@echo "== the database tests again, on PostgreSQL =="
-	$(BIN)/python -m pytest -n 2 --postgres -m "not browser" --ignore=tests/core $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --postgres -m "not browser" --ignore=tests/core $(PYTEST_ARGS)
 
 test: lint pytest
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 
 from metalloop.accounts.api import router as accounts_router
+from metalloop.common.json_parser import StrictJSONParser
+from metalloop.common.openapi import DocumentedProblemsAPI
 from metalloop.common.problems import install_problem_handlers
 from metalloop.exchange.api import router as exchange_router
 from metalloop.matching.api import router as matching_router
 from metalloop.materials.api import router as materials_router
 from metalloop.network.api import router as network_router
 
-api = NinjaAPI(
+api = DocumentedProblemsAPI(
     title="metalloop API",
     version="1",
     description=(
@@ -24,6 +26,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    parser=StrictJSONParser(),
 )
 install_problem_handlers(api)
 api.add_router("/", network_router)

@@ -61,6 +61,40 @@ def client_for(db):
     return make
 
 
+DEMO_ACTORS = {
+    "admin": "admin@demo.metalloop.example",
+    "facilitator": "facilitator@demo.metalloop.example",
+    "member": "member@demo.metalloop.example",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_tokens(django_db_setup, django_db_blocker):
+    """Load the demo once for a module, with an API token ("demo actor") per demo login.
+
+    The demo stays for the module's tests (each test's changes are rolled back by its own
+    transaction) and is rolled back after the last one. Returns {actor: raw token}.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from metalloop.accounts.models import User
+    from metalloop.accounts.services import token_create
+    from metalloop.network.demo import demo_load
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        demo_load()
+        yield {
+            actor: token_create(actor=User.objects.get(email=email), name="demo actor")[1]
+            for actor, email in DEMO_ACTORS.items()
+        }
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static_files():
     """Pages render with the manifest storage, as in production: collect when stale.
@@ -144,3 +178,33 @@ def smtp_server(settings):
     }
     yield inbox
     controller.stop()
+
+
+SCHEMATHESIS_RUNS: dict[str, dict] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Add up what the schemathesis runs did, per database and actor (also from xdist workers)."""
+    if report.when == "call" and "schemathesis" in report.keywords:
+        run = SCHEMATHESIS_RUNS.setdefault(report.nodeid, {})
+        run.update(failed=report.failed, seconds=report.duration)
+    for name, figures in report.user_properties:
+        if name == "schemathesis" and report.when == "teardown":
+            SCHEMATHESIS_RUNS.setdefault(report.nodeid, {}).update(figures)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the schemathesis figures: operations, cases, failing operations, time."""
+    totals: dict[tuple[str, str], list[float]] = {}
+    for run in SCHEMATHESIS_RUNS.values():
+        if "actor" in run:
+            total = totals.setdefault((run["database"], run["actor"]), [0, 0, 0, 0.0])
+            total[0] += 1
+            total[1] += run["cases"]
+            total[2] += int(run.get("failed", False))
+            total[3] += run.get("seconds", 0.0)
+    for (database, actor), (operations, cases, failed, seconds) in sorted(totals.items()):
+        terminalreporter.write_line(
+            f"schemathesis on {database} as {actor}: {operations} operations, {cases} cases, "
+            f"{failed} failing operations, {seconds:.1f} s"
+        )

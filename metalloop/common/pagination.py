@@ -11,10 +11,13 @@ from ninja import Field, Schema
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# A million pages of 200 are far more records than any network holds; the bound keeps the
+# offset (page - 1) * page_size well inside the 64-bit integers both databases take.
+MAX_PAGE = 1_000_000
 
 
 class PageIn(Schema):
-    page: int = Field(1, ge=1, description="Page number, from 1.")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1 (at most 1000000).")
     page_size: int = Field(
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 200)."
     )

@@ -4,16 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ConfigDict
 
 from metalloop.common.errors import ApplicationError, validation_codes, validation_messages
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# ninja's message when a body is no JSON at all (it wraps every parser error in it).
+NINJA_UNREADABLE_BODY = "Cannot parse request body"
+
+
+class Problem(Schema):
+    """An error answer (RFC 9457), sent as application/problem+json."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field("about:blank", description="Always 'about:blank': the status says it.")
+    title: str = Field(..., description="What went wrong, in the language of the request.")
+    status: int = Field(..., description="The HTTP status code.")
+    detail: str = Field("", description="More about it, where there is more to say.")
+    instance: str = Field(..., description="The path of the request.")
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="422: messages per field (dotted path; '__all__' for the whole input).",
+    )
+    codes: dict[str, list[str]] = Field(
+        default_factory=dict, description="422: stable error codes per field, as in 'errors'."
+    )
+    code: str = Field("", description="409: a stable code of the rule that refused.")
+
+
+class UnreadableRequest(Exception):
+    """The request holds what no field can take (a NUL character): 400 in the API."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def unreadable_title() -> str:
+    return _("The request contains something that cannot be read.")
+
+
+def problems(*statuses: int) -> dict[int, type[Problem]]:
+    """Declare the problem answers an operation gives besides those every operation may give.
+
+    400, 401 (with a token), 413 (with a body) and 422 (with input) are added to the OpenAPI
+    document for every operation they apply to (``document_problems``); declare 403, 404 and
+    409 where the operation can really answer them.
+    """
+    return dict.fromkeys(statuses, Problem)
 
 
 def problem(
@@ -52,6 +103,30 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             codes=validation_codes(exc),
         )
 
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # Multipart bodies of the API are parsed by the endpoint, not by the input guard.
+        return problem(
+            request,
+            status=413,
+            title=_("The request is too large."),
+            detail=_("The request body is too large."),
+        )
+
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def on_too_many_fields(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem(
+            request,
+            status=400,
+            title=unreadable_title(),
+            detail=_("The request has too many fields."),
+        )
+
+    @api.exception_handler(UnreadableRequest)
+    def on_unreadable(request: HttpRequest, exc: UnreadableRequest) -> HttpResponse:
+        return problem(request, status=400, title=unreadable_title(), detail=exc.detail)
+
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         return problem(
@@ -86,4 +161,11 @@ def install_problem_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc).startswith(NINJA_UNREADABLE_BODY):
+            return problem(
+                request,
+                status=400,
+                title=_("The request body is not valid JSON."),
+                detail=_("Send a JSON document with finite numbers and UTF-8 text."),
+            )
         return problem(request, status=exc.status_code, title=str(exc))

@@ -13,6 +13,8 @@ from ninja.files import UploadedFile
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn
+from metalloop.common.params import RecordId
+from metalloop.common.problems import problems
 from metalloop.exchange import adapters, presenters, selectors, services
 from metalloop.exchange.schemas import (
     AttachmentOut,
@@ -29,7 +31,6 @@ from metalloop.exchange.schemas import (
 )
 
 router = Router(tags=["exchange"], auth=[TokenAuth()])
-PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 def _placement(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def _placement(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@router.get("/listings", response={200: ListingPage} | PROBLEMS, operation_id="listings_list")
+@router.get("/listings", response=ListingPage, operation_id="listings_list")
 def listings_list(
     request: HttpRequest, filters: Query[ListingFilterIn], page: Query[PageIn]
 ) -> Page:
@@ -54,7 +55,9 @@ def listings_list(
     return presenters.listing_page(actor=actor, listings=found, page=page, origin=origin)
 
 
-@router.post("/listings", response={201: ListingOut} | PROBLEMS, operation_id="listings_create")
+@router.post(
+    "/listings", response={201: ListingOut} | problems(403), operation_id="listings_create"
+)
 def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
     """Place an offer or a demand at a site of your organisation."""
     actor = actor_of(request)
@@ -65,9 +68,11 @@ def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
 
 
 @router.get(
-    "/listings/{listing_id}", response={200: ListingOut} | PROBLEMS, operation_id="listings_get"
+    "/listings/{listing_id}",
+    response={200: ListingOut} | problems(404),
+    operation_id="listings_get",
 )
-def listings_get(request: HttpRequest, listing_id: int) -> Any:
+def listings_get(request: HttpRequest, listing_id: RecordId) -> Any:
     """Read one listing (the owner only where you may learn it)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -76,10 +81,10 @@ def listings_get(request: HttpRequest, listing_id: int) -> Any:
 
 @router.patch(
     "/listings/{listing_id}",
-    response={200: ListingOut} | PROBLEMS,
+    response={200: ListingOut} | problems(403, 404),
     operation_id="listings_update",
 )
-def listings_update(request: HttpRequest, listing_id: int, payload: ListingUpdateIn) -> Any:
+def listings_update(request: HttpRequest, listing_id: RecordId, payload: ListingUpdateIn) -> Any:
     """Change the given fields of a listing; grades and elements given replace the old ones."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -90,9 +95,11 @@ def listings_update(request: HttpRequest, listing_id: int, payload: ListingUpdat
 
 
 @router.delete(
-    "/listings/{listing_id}", response={204: None} | PROBLEMS, operation_id="listings_withdraw"
+    "/listings/{listing_id}",
+    response={204: None} | problems(403, 404),
+    operation_id="listings_withdraw",
 )
-def listings_withdraw(request: HttpRequest, listing_id: int) -> Any:
+def listings_withdraw(request: HttpRequest, listing_id: RecordId) -> Any:
     """Withdraw a listing (it stays on record, hidden from members)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -102,10 +109,10 @@ def listings_withdraw(request: HttpRequest, listing_id: int) -> Any:
 
 @router.post(
     "/listings/{listing_id}/verification",
-    response={200: ListingOut} | PROBLEMS,
+    response={200: ListingOut} | problems(403, 404, 409),
     operation_id="listings_verify",
 )
-def listings_verify(request: HttpRequest, listing_id: int) -> Any:
+def listings_verify(request: HttpRequest, listing_id: RecordId) -> Any:
     """Verify an offer's data against its analysis certificate (facilitators)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -116,10 +123,10 @@ def listings_verify(request: HttpRequest, listing_id: int) -> Any:
 
 @router.get(
     "/listings/{listing_id}/attachments",
-    response={200: list[AttachmentOut]} | PROBLEMS,
+    response={200: list[AttachmentOut]} | problems(403, 404),
     operation_id="listing_attachments_list",
 )
-def listing_attachments_list(request: HttpRequest, listing_id: int) -> Any:
+def listing_attachments_list(request: HttpRequest, listing_id: RecordId) -> Any:
     """List a listing's attachments (the owner, facilitators and admins only)."""
     actor = actor_of(request)
     listing = selectors.listing_get(actor=actor, listing_id=listing_id)
@@ -131,11 +138,11 @@ def listing_attachments_list(request: HttpRequest, listing_id: int) -> Any:
 
 @router.post(
     "/listings/{listing_id}/attachments",
-    response={201: AttachmentOut} | PROBLEMS,
+    response={201: AttachmentOut} | problems(403, 404),
     operation_id="listing_attachments_create",
 )
 def listing_attachments_create(
-    request: HttpRequest, listing_id: int, file: File[UploadedFile], kind: Form[str] = "other"
+    request: HttpRequest, listing_id: RecordId, file: File[UploadedFile], kind: Form[str] = "other"
 ) -> Any:
     """Attach a document: PDF, PNG, JPEG, CSV or XLSX (multipart, fields file and kind)."""
     actor = actor_of(request)
@@ -148,10 +155,12 @@ def listing_attachments_create(
 
 @router.get(
     "/listings/{listing_id}/attachments/{attachment_id}",
-    response={200: None} | PROBLEMS,
+    response={200: None} | problems(403, 404),
     operation_id="listing_attachments_get",
 )
-def listing_attachments_get(request: HttpRequest, listing_id: int, attachment_id: int) -> Any:
+def listing_attachments_get(
+    request: HttpRequest, listing_id: RecordId, attachment_id: RecordId
+) -> Any:
     """Download an attachment (the owner, facilitators and admins only)."""
     attachment = selectors.attachment_get(
         actor=actor_of(request), listing_id=listing_id, attachment_id=attachment_id
@@ -166,10 +175,12 @@ def listing_attachments_get(request: HttpRequest, listing_id: int, attachment_id
 
 @router.delete(
     "/listings/{listing_id}/attachments/{attachment_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(403, 404),
     operation_id="listing_attachments_delete",
 )
-def listing_attachments_delete(request: HttpRequest, listing_id: int, attachment_id: int) -> Any:
+def listing_attachments_delete(
+    request: HttpRequest, listing_id: RecordId, attachment_id: RecordId
+) -> Any:
     """Remove an attachment."""
     actor = actor_of(request)
     attachment = selectors.attachment_get(
@@ -179,7 +190,7 @@ def listing_attachments_delete(request: HttpRequest, listing_id: int, attachment
     return Status(204, None)
 
 
-@router.get("/processors", response={200: ProcessorPage} | PROBLEMS, operation_id="processors_list")
+@router.get("/processors", response=ProcessorPage, operation_id="processors_list")
 def processors_list(
     request: HttpRequest, filters: Query[ProcessorFilterIn], page: Query[PageIn]
 ) -> Page:
@@ -192,7 +203,7 @@ def processors_list(
 
 
 @router.post(
-    "/processors", response={201: ProcessorOut} | PROBLEMS, operation_id="processors_create"
+    "/processors", response={201: ProcessorOut} | problems(403), operation_id="processors_create"
 )
 def processors_create(request: HttpRequest, payload: ProcessorCreateIn) -> Any:
     """Declare a processing capability with its inputs and outputs."""
@@ -205,10 +216,10 @@ def processors_create(request: HttpRequest, payload: ProcessorCreateIn) -> Any:
 
 @router.get(
     "/processors/{processor_id}",
-    response={200: ProcessorOut} | PROBLEMS,
+    response={200: ProcessorOut} | problems(404),
     operation_id="processors_get",
 )
-def processors_get(request: HttpRequest, processor_id: int) -> Any:
+def processors_get(request: HttpRequest, processor_id: RecordId) -> Any:
     """Read one processor."""
     actor = actor_of(request)
     processor = selectors.processor_get(actor=actor, processor_id=processor_id)
@@ -217,10 +228,12 @@ def processors_get(request: HttpRequest, processor_id: int) -> Any:
 
 @router.patch(
     "/processors/{processor_id}",
-    response={200: ProcessorOut} | PROBLEMS,
+    response={200: ProcessorOut} | problems(403, 404),
     operation_id="processors_update",
 )
-def processors_update(request: HttpRequest, processor_id: int, payload: ProcessorUpdateIn) -> Any:
+def processors_update(
+    request: HttpRequest, processor_id: RecordId, payload: ProcessorUpdateIn
+) -> Any:
     """Change the given fields of a processor; inputs or outputs given replace the old ones."""
     actor = actor_of(request)
     processor = selectors.processor_get(actor=actor, processor_id=processor_id)
@@ -232,10 +245,10 @@ def processors_update(request: HttpRequest, processor_id: int, payload: Processo
 
 @router.delete(
     "/processors/{processor_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(403, 404),
     operation_id="processors_withdraw",
 )
-def processors_withdraw(request: HttpRequest, processor_id: int) -> Any:
+def processors_withdraw(request: HttpRequest, processor_id: RecordId) -> Any:
     """Withdraw a processor."""
     actor = actor_of(request)
     processor = selectors.processor_get(actor=actor, processor_id=processor_id)

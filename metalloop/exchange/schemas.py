@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from metalloop.common.params import Omittable, column_range, record_id
+from metalloop.exchange.models import Listing, ListingElement, Processor, ProcessorOutput
 
 # --- shared parts --------------------------------------------------------------------------------
 
@@ -68,8 +72,10 @@ class QualityOut(Schema):
 
 class ElementIn(Schema):
     element: str = Field(..., description="Element symbol, e.g. 'Cr'.")
-    min_pct: Decimal | None = Field(None, description="Minimum [wt-%]; alone: at least this.")
-    max_pct: Decimal | None = Field(
+    min_pct: Annotated[Decimal, column_range(ListingElement, "min_pct")] | None = Field(
+        None, description="Minimum [wt-%]; alone: at least this."
+    )
+    max_pct: Annotated[Decimal, column_range(ListingElement, "max_pct")] | None = Field(
         None, description="Maximum [wt-%]; alone: at most this (equal to min_pct: a point)."
     )
 
@@ -195,9 +201,13 @@ class ListingBase(Schema):
     legal_status: str = Field(..., description="waste | by_product | end_of_waste | product")
     form: str = Field(..., description="lumps | sheet | turnings | bales | shredded | ...")
     size: str = ""
-    quantity: Decimal = Field(..., description="Quantity in unit (per interval if recurring).")
+    quantity: Annotated[Decimal, column_range(Listing, "quantity")] = Field(
+        ..., description="Quantity in unit (per interval if recurring)."
+    )
     unit: str = Field(..., description="t | kg | pcs")
-    unit_mass_kg: Decimal | None = Field(None, description="Mass per piece [kg]; for 'pcs'.")
+    unit_mass_kg: Annotated[Decimal, column_range(Listing, "unit_mass_kg")] | None = Field(
+        None, description="Mass per piece [kg]; for 'pcs'."
+    )
     recurrence: str = Field(
         "one_off", description="one_off | weekly | monthly | quarterly | yearly"
     )
@@ -205,16 +215,24 @@ class ListingBase(Schema):
     available_until: dt.date | None = None
     logistics: str = Field("either", description="pick_up | delivery | either")
     transport_modes: list[str] = Field(..., description="road, rail, inland_waterway, sea")
-    price_eur_per_t: Decimal | None = Field(None, description="Price [EUR/t]; negative: you pay.")
+    price_eur_per_t: Annotated[Decimal, column_range(Listing, "price_eur_per_t")] | None = Field(
+        None, description="Price [EUR/t]; negative: you pay."
+    )
     visibility: str = Field("anonymous", description="anonymous | named | facilitator")
     analysis_method: str = Field("", description="xrf | oes_spark | icp_oes | wet_chemistry | ...")
     analysis_date: dt.date | None = None
     elements: list[ElementIn] = Field(default_factory=list)
-    min_quantity: Decimal | None = Field(None, description="Demand: minimum quantity in unit.")
-    min_lot_t: Decimal | None = Field(None, description="Demand: minimum lot per delivery [t].")
-    max_distance_km: int | None = Field(None, description="Demand: maximum distance [km].")
+    min_quantity: Annotated[Decimal, column_range(Listing, "min_quantity")] | None = Field(
+        None, description="Demand: minimum quantity in unit."
+    )
+    min_lot_t: Annotated[Decimal, column_range(Listing, "min_lot_t")] | None = Field(
+        None, description="Demand: minimum lot per delivery [t]."
+    )
+    max_distance_km: Annotated[int, column_range(Listing, "max_distance_km")] | None = Field(
+        None, description="Demand: maximum distance [km]."
+    )
     r_strategy: str = Field("", description="Demand: intended R-strategy, e.g. 'R:8'.")
-    max_dilution_pct: Decimal | None = Field(
+    max_dilution_pct: Annotated[Decimal, column_range(Listing, "max_dilution_pct")] | None = Field(
         None, description="Demand: share of clean material it can blend in [%], 0-50."
     )
     accepted_forms: list[str] = Field(default_factory=list, description="Demand; empty = any.")
@@ -225,42 +243,48 @@ class ListingBase(Schema):
 
 class ListingCreateIn(ListingBase):
     network: str = Field(..., description="Slug of the network.")
-    site: int = Field(..., description="Id of the site (of the owner's organisation).")
+    site: int = record_id(description="Id of the site (of the owner's organisation).")
     side: str = Field(..., description="offer | demand")
 
 
 class ListingUpdateIn(Schema):
-    site: int | None = None
-    kind: str | None = None
-    title: str | None = None
-    description: str | None = None
-    material: str | None = None
+    """The fields to change; those typed without null may be left out but not sent as null."""
+
+    site: int | None = record_id(None)
+    kind: Omittable[str] = None
+    title: Omittable[str] = None
+    description: Omittable[str] = None
+    material: Omittable[str] = None
     grades: list[str] | None = None
-    waste_code: str | None = None
-    legal_status: str | None = None
-    form: str | None = None
-    size: str | None = None
-    quantity: Decimal | None = None
-    unit: str | None = None
-    unit_mass_kg: Decimal | None = None
-    recurrence: str | None = None
-    available_from: dt.date | None = None
+    waste_code: Omittable[str] = None
+    legal_status: Omittable[str] = None
+    form: Omittable[str] = None
+    size: Omittable[str] = None
+    quantity: Omittable[Annotated[Decimal, column_range(Listing, "quantity")]] = Field(None)
+    unit: Omittable[str] = None
+    unit_mass_kg: Annotated[Decimal, column_range(Listing, "unit_mass_kg")] | None = Field(None)
+    recurrence: Omittable[str] = None
+    available_from: Omittable[dt.date] = None
     available_until: dt.date | None = None
-    logistics: str | None = None
-    transport_modes: list[str] | None = None
-    price_eur_per_t: Decimal | None = None
-    visibility: str | None = None
-    status: str | None = Field(None, description="active | fulfilled | withdrawn")
-    analysis_method: str | None = None
+    logistics: Omittable[str] = None
+    transport_modes: Omittable[list[str]] = None
+    price_eur_per_t: Annotated[Decimal, column_range(Listing, "price_eur_per_t")] | None = Field(
+        None
+    )
+    visibility: Omittable[str] = None
+    status: Omittable[str] = Field(None, description="active | fulfilled | withdrawn")
+    analysis_method: Omittable[str] = None
     analysis_date: dt.date | None = None
     elements: list[ElementIn] | None = None
-    min_quantity: Decimal | None = None
-    min_lot_t: Decimal | None = None
-    max_distance_km: int | None = None
-    r_strategy: str | None = None
-    max_dilution_pct: Decimal | None = None
-    accepted_forms: list[str] | None = None
-    permitted_waste_codes: list[str] | None = None
+    min_quantity: Annotated[Decimal, column_range(Listing, "min_quantity")] | None = Field(None)
+    min_lot_t: Annotated[Decimal, column_range(Listing, "min_lot_t")] | None = Field(None)
+    max_distance_km: Annotated[int, column_range(Listing, "max_distance_km")] | None = Field(None)
+    r_strategy: Omittable[str] = None
+    max_dilution_pct: Annotated[Decimal, column_range(Listing, "max_dilution_pct")] | None = Field(
+        None
+    )
+    accepted_forms: Omittable[list[str]] = None
+    permitted_waste_codes: Omittable[list[str]] = None
 
 
 # --- processors ----------------------------------------------------------------------------------
@@ -278,7 +302,9 @@ class ProcessorOutputIn(Schema):
     form: str
     legal_status: str
     waste_code: str = Field("", description="Waste code (AVV); required when the output is waste.")
-    yield_pct: Decimal = Field(..., description="Yield [% of the input mass], 0 < y <= 100.")
+    yield_pct: Annotated[Decimal, column_range(ProcessorOutput, "yield_pct")] = Field(
+        ..., description="Yield [% of the input mass], 0 < y <= 100."
+    )
 
 
 class ProcessorInputOut(Schema):
@@ -338,12 +364,14 @@ class ProcessorFilterIn(Schema):
 
 class ProcessorCreateIn(Schema):
     network: str
-    site: int
+    site: int = record_id(description="Id of the site (of the owner's organisation).")
     name: str
     process: str
     description: str = ""
-    capacity_t_per_year: Decimal = Field(..., description="Capacity [t/year].")
-    max_distance_km: int | None = None
+    capacity_t_per_year: Annotated[Decimal, column_range(Processor, "capacity_t_per_year")] = Field(
+        ..., description="Capacity [t/year]."
+    )
+    max_distance_km: Annotated[int, column_range(Processor, "max_distance_km")] | None = Field(None)
     transport_modes: list[str]
     permitted_waste_codes: list[str] = Field(default_factory=list)
     visibility: str = "anonymous"
@@ -352,15 +380,19 @@ class ProcessorCreateIn(Schema):
 
 
 class ProcessorUpdateIn(Schema):
-    site: int | None = None
-    name: str | None = None
-    process: str | None = None
-    description: str | None = None
-    capacity_t_per_year: Decimal | None = None
-    max_distance_km: int | None = None
-    transport_modes: list[str] | None = None
-    permitted_waste_codes: list[str] | None = None
-    visibility: str | None = None
-    status: str | None = None
+    """The fields to change; those typed without null may be left out but not sent as null."""
+
+    site: int | None = record_id(None)
+    name: Omittable[str] = None
+    process: Omittable[str] = None
+    description: Omittable[str] = None
+    capacity_t_per_year: Omittable[
+        Annotated[Decimal, column_range(Processor, "capacity_t_per_year")]
+    ] = Field(None)
+    max_distance_km: Annotated[int, column_range(Processor, "max_distance_km")] | None = Field(None)
+    transport_modes: Omittable[list[str]] = None
+    permitted_waste_codes: Omittable[list[str]] = None
+    visibility: Omittable[str] = None
+    status: Omittable[str] = None
     inputs: list[ProcessorInputIn] | None = None
     outputs: list[ProcessorOutputIn] | None = None

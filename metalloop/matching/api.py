@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -11,6 +11,8 @@ from ninja import Query, Router, Status
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
+from metalloop.common.params import RecordId
+from metalloop.common.problems import problems
 from metalloop.exchange.selectors import listing_get, network_by_slug
 from metalloop.matching import presenters, selectors, services
 from metalloop.matching.adapters import impact_method
@@ -36,7 +38,6 @@ from metalloop.matching.schemas import (
 )
 
 router = Router(tags=["matching"], auth=[TokenAuth()])
-PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 def run_out(run: Any) -> dict[str, Any]:
@@ -47,7 +48,9 @@ def run_out(run: Any) -> dict[str, Any]:
 
 
 @router.post(
-    "/matching/runs", response={201: RunOut} | PROBLEMS, operation_id="matching_runs_start"
+    "/matching/runs",
+    response={201: RunOut} | problems(403, 409),
+    operation_id="matching_runs_start",
 )
 def runs_start(request: HttpRequest, payload: RunStartIn) -> Any:
     """Run matching for a network now (facilitators); answers with the finished run."""
@@ -64,7 +67,7 @@ def runs_start(request: HttpRequest, payload: RunStartIn) -> Any:
     return Status(201, run_out(selectors.run_get(actor=actor, run_id=run.pk)))
 
 
-@router.get("/matching/runs", response={200: RunPage} | PROBLEMS, operation_id="matching_runs_list")
+@router.get("/matching/runs", response=RunPage, operation_id="matching_runs_list")
 def runs_list(request: HttpRequest, page: Query[PageIn]) -> Any:
     """The runs of the networks you facilitate, newest first."""
     found = paginate(selectors.run_list(actor=actor_of(request)), page)
@@ -72,19 +75,21 @@ def runs_list(request: HttpRequest, page: Query[PageIn]) -> Any:
 
 
 @router.get(
-    "/matching/runs/{run_id}", response={200: RunOut} | PROBLEMS, operation_id="matching_runs_get"
+    "/matching/runs/{run_id}",
+    response={200: RunOut} | problems(404),
+    operation_id="matching_runs_get",
 )
-def runs_get(request: HttpRequest, run_id: int) -> Any:
+def runs_get(request: HttpRequest, run_id: RecordId) -> Any:
     """Status, progress and summary of one run."""
     return run_out(selectors.run_get(actor=actor_of(request), run_id=run_id))
 
 
 @router.post(
     "/matching/runs/{run_id}/release",
-    response={200: ReleaseOut} | PROBLEMS,
+    response={200: ReleaseOut} | problems(403, 404, 409),
     operation_id="matching_runs_release",
 )
-def runs_release(request: HttpRequest, run_id: int, payload: ReleaseIn) -> Any:
+def runs_release(request: HttpRequest, run_id: RecordId, payload: ReleaseIn) -> Any:
     """Release several reviewed proposals of a run at once; without confirm, only say what
     the release would do (how many proposals, how many organisations told)."""
     actor = actor_of(request)
@@ -134,7 +139,9 @@ def _release_out(
     }
 
 
-@router.get("/proposals", response={200: ProposalPage} | PROBLEMS, operation_id="proposals_list")
+@router.get(
+    "/proposals", response={200: ProposalPage} | problems(404), operation_id="proposals_list"
+)
 def proposals_list(
     request: HttpRequest, filters: Query[ProposalFilterIn], page: Query[PageIn]
 ) -> Any:
@@ -149,9 +156,11 @@ def proposals_list(
 
 
 @router.get(
-    "/proposals/{proposal_id}", response={200: ProposalOut} | PROBLEMS, operation_id="proposals_get"
+    "/proposals/{proposal_id}",
+    response={200: ProposalOut} | problems(404),
+    operation_id="proposals_get",
 )
-def proposals_get(request: HttpRequest, proposal_id: int) -> Any:
+def proposals_get(request: HttpRequest, proposal_id: RecordId) -> Any:
     """One proposal with its explanation (identities only after the introduction)."""
     actor = actor_of(request)
     return presenters.proposal_view(
@@ -161,10 +170,10 @@ def proposals_get(request: HttpRequest, proposal_id: int) -> Any:
 
 @router.patch(
     "/proposals/{proposal_id}",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_curate",
 )
-def proposals_curate(request: HttpRequest, proposal_id: int, payload: CurateIn) -> Any:
+def proposals_curate(request: HttpRequest, proposal_id: RecordId, payload: CurateIn) -> Any:
     """Keep or drop a proposal before its release (facilitators)."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -178,10 +187,10 @@ def proposals_curate(request: HttpRequest, proposal_id: int, payload: CurateIn) 
 
 @router.post(
     "/proposals/{proposal_id}/release",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_release",
 )
-def proposals_release(request: HttpRequest, proposal_id: int) -> Any:
+def proposals_release(request: HttpRequest, proposal_id: RecordId) -> Any:
     """Release one kept proposal to its parties and tell them (facilitators)."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -193,10 +202,10 @@ def proposals_release(request: HttpRequest, proposal_id: int) -> Any:
 
 @router.post(
     "/proposals/{proposal_id}/interest",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_interest",
 )
-def proposals_interest(request: HttpRequest, proposal_id: int, payload: InterestIn) -> Any:
+def proposals_interest(request: HttpRequest, proposal_id: RecordId, payload: InterestIn) -> Any:
     """Say your organisation is interested; when every party is, all are introduced."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -210,10 +219,10 @@ def proposals_interest(request: HttpRequest, proposal_id: int, payload: Interest
 
 @router.post(
     "/proposals/{proposal_id}/decline",
-    response={200: ProposalOut} | PROBLEMS,
+    response={200: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_decline",
 )
-def proposals_decline(request: HttpRequest, proposal_id: int, payload: DeclineIn) -> Any:
+def proposals_decline(request: HttpRequest, proposal_id: RecordId, payload: DeclineIn) -> Any:
     """Decline a proposal with a reason (it ranks similar proposals lower later)."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -232,10 +241,10 @@ def proposals_decline(request: HttpRequest, proposal_id: int, payload: DeclineIn
 
 @router.post(
     "/proposals/{proposal_id}/outcome",
-    response={201: ProposalOut} | PROBLEMS,
+    response={201: ProposalOut} | problems(403, 404, 409),
     operation_id="proposals_outcome",
 )
-def proposals_outcome(request: HttpRequest, proposal_id: int, payload: OutcomeIn) -> Any:
+def proposals_outcome(request: HttpRequest, proposal_id: RecordId, payload: OutcomeIn) -> Any:
     """Record the deal (tonnes, date) or why it failed, after the introduction."""
     actor = actor_of(request)
     proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
@@ -246,18 +255,22 @@ def proposals_outcome(request: HttpRequest, proposal_id: int, payload: OutcomeIn
 
 @router.get(
     "/matching/candidates/{listing_id}",
-    response={200: list[CandidateOut]} | PROBLEMS,
+    response={200: list[CandidateOut]} | problems(404),
     operation_id="matching_candidates",
 )
-def candidates(request: HttpRequest, listing_id: int, limit: int = 10) -> Any:
+def candidates(
+    request: HttpRequest,
+    listing_id: RecordId,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many candidates (1 to 50).")] = 10,
+) -> Any:
     """The best partners for your listing at present (owners and facilitators), best first."""
     actor = actor_of(request)
     listing = listing_get(actor=actor, listing_id=listing_id)
-    found = selectors.listing_candidates(actor=actor, listing=listing, limit=min(max(limit, 1), 50))
+    found = selectors.listing_candidates(actor=actor, listing=listing, limit=limit)
     return presenters.candidate_rows(actor=actor, candidates=found)
 
 
-@router.get("/impact", response={200: ImpactOut} | PROBLEMS, operation_id="impact_get")
+@router.get("/impact", response=ImpactOut, operation_id="impact_get")
 def impact_get(request: HttpRequest, filters: Query[ImpactFilterIn]) -> Any:
     """Tonnes and CO2 of settled exchanges (facilitators: the network; members: their own)."""
     actor = actor_of(request)
@@ -294,7 +307,7 @@ def impact_get(request: HttpRequest, filters: Query[ImpactFilterIn]) -> Any:
 
 @router.get(
     "/saved-searches",
-    response={200: list[SavedSearchOut]} | PROBLEMS,
+    response={200: list[SavedSearchOut]},
     operation_id="saved_searches_list",
 )
 def saved_searches_list(request: HttpRequest) -> Any:
@@ -304,7 +317,7 @@ def saved_searches_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/saved-searches",
-    response={201: SavedSearchOut} | PROBLEMS,
+    response={201: SavedSearchOut} | problems(403),
     operation_id="saved_searches_create",
 )
 def saved_searches_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
@@ -323,10 +336,10 @@ def saved_searches_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
 
 @router.delete(
     "/saved-searches/{search_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(404),
     operation_id="saved_searches_delete",
 )
-def saved_searches_delete(request: HttpRequest, search_id: int) -> Any:
+def saved_searches_delete(request: HttpRequest, search_id: RecordId) -> Any:
     """Delete one of your saved searches."""
     actor = actor_of(request)
     services.saved_search_delete(

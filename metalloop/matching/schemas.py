@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+
+from metalloop.common.params import MAX_RECORD_ID, column_range, record_id
+from metalloop.matching.models import Outcome
 
 
 class RunStartIn(Schema):
@@ -40,7 +43,7 @@ class RunPage(Schema):
 
 
 class ReleaseIn(Schema):
-    proposals: list[int] | None = Field(
+    proposals: list[Annotated[int, Field(ge=1, le=MAX_RECORD_ID)]] | None = Field(
         None,
         description="Ids of the run's proposals to release together; when omitted, every kept "
         "proposal of the run that a facilitator has reviewed.",
@@ -69,7 +72,9 @@ class DeclineIn(Schema):
 
 class OutcomeIn(Schema):
     result: str = Field(..., description="deal or failed.")
-    tonnes: Decimal | None = Field(None, max_digits=14, decimal_places=3)
+    tonnes: Annotated[Decimal, column_range(Outcome, "tonnes")] | None = Field(
+        None, max_digits=14, decimal_places=3
+    )
     settled_on: dt.date | None = None
     reason: str = Field("", description="Why it failed (for result=failed).")
     comment: str = Field("", max_length=2000)
@@ -184,14 +189,14 @@ class ProposalPage(Schema):
 class ProposalFilterIn(Schema):
     network: str = ""
     status: str = ""
-    run: int | None = None
+    run: int | None = record_id(None, description="Id of a run.")
 
 
 class ImpactFilterIn(Schema):
     network: str
     since: dt.date | None = None
     until: dt.date | None = None
-    organisation: int | None = Field(
+    organisation: int | None = record_id(
         None, description="Only deals of this organisation (facilitators)."
     )
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from metalloop.common.pagination import Page, PageIn, paginate_list
+from metalloop.common.problems import problems
 from metalloop.core.materials.entries import Kind
 from metalloop.materials import adapters, presenters, selectors
 from metalloop.materials.schemas import (
@@ -23,21 +24,16 @@ from metalloop.materials.schemas import (
 )
 
 router = Router(tags=["reference"])
-PROBLEMS: dict[int, Any] = {404: dict, 422: dict}
 
 
-@router.post(
-    "/reference/check", response={200: CheckOut} | PROBLEMS, operation_id="reference_check"
-)
+@router.post("/reference/check", response=CheckOut, operation_id="reference_check")
 def reference_check(request: HttpRequest, payload: CheckIn) -> Any:
     """Check an analysis against an alloy or scrap grade: verdict and headroom per element."""
     entry, result = adapters.check_analysis(payload.specification, payload.analysis)
     return presenters.check_out(entry, result)
 
 
-@router.post(
-    "/reference/classify", response={200: ClassifyOut} | PROBLEMS, operation_id="reference_classify"
-)
+@router.post("/reference/classify", response=ClassifyOut, operation_id="reference_classify")
 def reference_classify(request: HttpRequest, payload: ClassifyIn) -> Any:
     """List the alloys and scrap grades an analysis fits, best first."""
     items = presenters.matches_out(adapters.classify_analysis(payload.analysis))
@@ -46,7 +42,7 @@ def reference_classify(request: HttpRequest, payload: ClassifyIn) -> Any:
 
 @router.post(
     "/reference/end-of-waste-check",
-    response={200: EndOfWasteOut} | PROBLEMS,
+    response=EndOfWasteOut,
     operation_id="reference_end_of_waste_check",
 )
 def reference_end_of_waste_check(request: HttpRequest, payload: EndOfWasteIn) -> Any:
@@ -60,9 +56,7 @@ def reference_end_of_waste_check(request: HttpRequest, payload: EndOfWasteIn) ->
     return presenters.end_of_waste_out(rule, result)
 
 
-@router.get(
-    "/reference/{kind}", response={200: EntryPage} | PROBLEMS, operation_id="reference_list"
-)
+@router.get("/reference/{kind}", response=EntryPage, operation_id="reference_list")
 def reference_list(
     request: HttpRequest, kind: Kind, search: Query[SearchIn], page: Query[PageIn]
 ) -> Page:
@@ -72,7 +66,9 @@ def reference_list(
 
 
 @router.get(
-    "/reference/{kind}/{code}", response={200: EntryOut} | PROBLEMS, operation_id="reference_get"
+    "/reference/{kind}/{code}",
+    response={200: EntryOut} | problems(404),
+    operation_id="reference_get",
 )
 def reference_get(request: HttpRequest, kind: Kind, code: str) -> Any:
     """Read one entry by its code, with its source and confidence."""

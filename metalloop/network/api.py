@@ -9,6 +9,8 @@ from ninja import Query, Router, Status
 
 from metalloop.accounts.auth import TokenAuth, actor_of
 from metalloop.common.pagination import Page, PageIn, paginate
+from metalloop.common.params import RecordId
+from metalloop.common.problems import problems
 from metalloop.network import selectors, services
 from metalloop.network.schemas import (
     NetworkOut,
@@ -30,7 +32,6 @@ from metalloop.network.schemas import (
 
 router = Router(tags=["registry"])
 WRITE = [TokenAuth()]
-PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
 
 
 @router.get("/organisations", response=OrganisationPage, operation_id="organisations_list")
@@ -46,10 +47,10 @@ def organisations_list(
 
 @router.get(
     "/organisations/{organisation_id}",
-    response={200: OrganisationOut, 404: dict},
+    response={200: OrganisationOut} | problems(404),
     operation_id="organisations_get",
 )
-def organisations_get(request: HttpRequest, organisation_id: int) -> Any:
+def organisations_get(request: HttpRequest, organisation_id: RecordId) -> Any:
     """Read one organisation with its roles, competences, networks and sites."""
     return selectors.organisation_get_by_id(
         actor=actor_of(request), organisation_id=organisation_id
@@ -58,7 +59,7 @@ def organisations_get(request: HttpRequest, organisation_id: int) -> Any:
 
 @router.post(
     "/organisations",
-    response={201: OrganisationOut} | PROBLEMS,
+    response={201: OrganisationOut} | problems(403),
     auth=WRITE,
     operation_id="organisations_create",
 )
@@ -72,12 +73,12 @@ def organisations_create(request: HttpRequest, payload: OrganisationCreateIn) ->
 
 @router.patch(
     "/organisations/{organisation_id}",
-    response={200: OrganisationOut} | PROBLEMS,
+    response={200: OrganisationOut} | problems(403, 404),
     auth=WRITE,
     operation_id="organisations_update",
 )
 def organisations_update(
-    request: HttpRequest, organisation_id: int, payload: OrganisationUpdateIn
+    request: HttpRequest, organisation_id: RecordId, payload: OrganisationUpdateIn
 ) -> Any:
     """Change the given fields of an organisation."""
     actor = actor_of(request)
@@ -90,11 +91,11 @@ def organisations_update(
 
 @router.delete(
     "/organisations/{organisation_id}",
-    response={204: None} | PROBLEMS,
+    response={204: None} | problems(403, 404, 409),
     auth=WRITE,
     operation_id="organisations_delete",
 )
-def organisations_delete(request: HttpRequest, organisation_id: int) -> Any:
+def organisations_delete(request: HttpRequest, organisation_id: RecordId) -> Any:
     """Delete an organisation with its sites (not while users belong to it)."""
     actor = actor_of(request)
     organisation = selectors.organisation_get_by_id(actor=actor, organisation_id=organisation_id)
@@ -111,13 +112,15 @@ def sites_list(request: HttpRequest, filters: Query[SiteFilterIn], page: Query[P
     return paginate(found, page)
 
 
-@router.get("/sites/{site_id}", response={200: SiteOut, 404: dict}, operation_id="sites_get")
-def sites_get(request: HttpRequest, site_id: int) -> Any:
+@router.get("/sites/{site_id}", response={200: SiteOut} | problems(404), operation_id="sites_get")
+def sites_get(request: HttpRequest, site_id: RecordId) -> Any:
     """Read one site."""
     return selectors.site_get(actor=actor_of(request), site_id=site_id)
 
 
-@router.post("/sites", response={201: SiteOut} | PROBLEMS, auth=WRITE, operation_id="sites_create")
+@router.post(
+    "/sites", response={201: SiteOut} | problems(403, 404), auth=WRITE, operation_id="sites_create"
+)
 def sites_create(request: HttpRequest, payload: SiteCreateIn) -> Any:
     """Add a site; without coordinates the gazetteer locates the place."""
     actor = actor_of(request)
@@ -131,9 +134,12 @@ def sites_create(request: HttpRequest, payload: SiteCreateIn) -> Any:
 
 
 @router.patch(
-    "/sites/{site_id}", response={200: SiteOut} | PROBLEMS, auth=WRITE, operation_id="sites_update"
+    "/sites/{site_id}",
+    response={200: SiteOut} | problems(403, 404),
+    auth=WRITE,
+    operation_id="sites_update",
 )
-def sites_update(request: HttpRequest, site_id: int, payload: SiteUpdateIn) -> Any:
+def sites_update(request: HttpRequest, site_id: RecordId, payload: SiteUpdateIn) -> Any:
     """Change the given fields of a site."""
     actor = actor_of(request)
     site = selectors.site_get(actor=actor, site_id=site_id)
@@ -143,9 +149,12 @@ def sites_update(request: HttpRequest, site_id: int, payload: SiteUpdateIn) -> A
 
 
 @router.delete(
-    "/sites/{site_id}", response={204: None} | PROBLEMS, auth=WRITE, operation_id="sites_delete"
+    "/sites/{site_id}",
+    response={204: None} | problems(403, 404, 409),
+    auth=WRITE,
+    operation_id="sites_delete",
 )
-def sites_delete(request: HttpRequest, site_id: int) -> Any:
+def sites_delete(request: HttpRequest, site_id: RecordId) -> Any:
     """Delete a site."""
     actor = actor_of(request)
     services.site_delete(
@@ -163,7 +172,9 @@ def networks_list(request: HttpRequest, page: Query[PageIn]) -> Page:
     return paginate(found.select_related("coordinator"), page)
 
 
-@router.get("/networks/{slug}", response={200: NetworkOut, 404: dict}, operation_id="networks_get")
+@router.get(
+    "/networks/{slug}", response={200: NetworkOut} | problems(404), operation_id="networks_get"
+)
 def networks_get(request: HttpRequest, slug: str) -> Any:
     """Read one network by its slug."""
     return selectors.network_get(actor=actor_of(request), slug=slug)
@@ -181,9 +192,9 @@ def topic_tables_list(
 
 @router.get(
     "/topic-tables/{topic_table_id}",
-    response={200: TopicTableDetailOut, 404: dict},
+    response={200: TopicTableDetailOut} | problems(404),
     operation_id="topic_tables_get",
 )
-def topic_tables_get(request: HttpRequest, topic_table_id: int) -> Any:
+def topic_tables_get(request: HttpRequest, topic_table_id: RecordId) -> Any:
     """Read one topic table with action fields, meetings, barriers, needs and pilots."""
     return selectors.topic_table_get(actor=actor_of(request), topic_table_id=topic_table_id)

@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 from metalloop.accounts.models import Organisation
+from metalloop.common.params import Omittable, record_id
 from metalloop.network.models import Network, TopicTable
 
 
@@ -25,7 +26,7 @@ class SiteOut(Schema):
 
 
 class SiteCreateIn(Schema):
-    organisation: int = Field(..., description="Id of the organisation the site belongs to.")
+    organisation: int = record_id(description="Id of the organisation the site belongs to.")
     name: str
     place: str = Field(..., description="Town or municipality, resolved by the gazetteer.")
     kind: str = "plant"
@@ -37,14 +38,16 @@ class SiteCreateIn(Schema):
 
 
 class SiteUpdateIn(Schema):
-    name: str | None = None
-    place: str | None = None
-    kind: str | None = None
-    street: str | None = None
-    postcode: str | None = None
-    state: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    """The fields to change; those typed without null may be left out but not sent as null."""
+
+    name: Omittable[str] = None
+    place: Omittable[str] = None
+    kind: Omittable[str] = None
+    street: Omittable[str] = None
+    postcode: Omittable[str] = None
+    state: Omittable[str] = None
+    latitude: float | None = Field(None)
+    longitude: float | None = Field(None)
 
 
 class SitePage(Schema):
@@ -107,12 +110,14 @@ class OrganisationCreateIn(Schema):
 
 
 class OrganisationUpdateIn(Schema):
-    name: str | None = None
-    kind: str | None = None
-    legal_form: str | None = None
-    size_class: str | None = None
-    website: str | None = None
-    description: str | None = None
+    """The fields to change; those typed without null may be left out but not sent as null."""
+
+    name: Omittable[str] = None
+    kind: Omittable[str] = None
+    legal_form: Omittable[str] = None
+    size_class: Omittable[str] = None
+    website: Omittable[str] = None
+    description: Omittable[str] = None
     roles: list[str] | None = None
     competences: list[str] | None = None
     networks: list[str] | None = None

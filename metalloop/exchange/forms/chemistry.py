@@ -25,7 +25,12 @@ class ElementRowForm(forms.Form):
         set_choices(self.fields["element"], EMPTY + [(s, s) for s in adapters.element_symbols()])
 
 
-ElementFormSet = forms.formset_factory(ElementRowForm, extra=4)
+# More elements than an analysis reports. The bound caps the rows Django builds from a posted
+# TOTAL_FORMS (else up to 2000 rows, each with a choice of every element, are rendered).
+MAX_ELEMENT_ROWS = 40
+ElementFormSet = forms.formset_factory(
+    ElementRowForm, extra=4, max_num=MAX_ELEMENT_ROWS, absolute_max=MAX_ELEMENT_ROWS
+)
 
 
 def filled_element_rows(formset: forms.BaseFormSet[Any]) -> list[forms.Form]:

@@ -150,8 +150,15 @@ def output_initial(processor: Any) -> list[dict[str, Any]]:
     ]
 
 
-InputFormSet = forms.formset_factory(ProcessorInputForm, extra=2)
-OutputFormSet = forms.formset_factory(ProcessorOutputForm, extra=2)
+# The bound caps the rows Django builds from a posted TOTAL_FORMS (else up to 2000, each with
+# a choice of every material, are rendered: minutes of work for one request).
+MAX_MATERIAL_ROWS = 10
+InputFormSet = forms.formset_factory(
+    ProcessorInputForm, extra=2, max_num=MAX_MATERIAL_ROWS, absolute_max=MAX_MATERIAL_ROWS
+)
+OutputFormSet = forms.formset_factory(
+    ProcessorOutputForm, extra=2, max_num=MAX_MATERIAL_ROWS, absolute_max=MAX_MATERIAL_ROWS
+)
 
 
 def filled_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
