@@ -39,8 +39,8 @@ def refused(response, field, message):
         ("description", "Späne\u202e ölarm", DIRECTION),
         (
             "size",
-            "5-20 mm\x00",
-            "The text holds a control character (U+0000) at position 8; remove it.",
+            "5-20 mm\x1b",
+            "The text holds a control character (U+001B) at position 8; remove it.",
         ),
     ],
 )
@@ -57,6 +57,17 @@ def test_the_api_refuses_a_new_listing_with_a_refused_character(
     refused(response, field, message)
     assert not Listing.objects.exists()
     assert AuditEvent.objects.count() == events
+
+
+def test_a_nul_in_the_body_is_refused_at_the_edge_before_any_field_is_read(
+    client, token_for, member, network, site
+):
+    headers = token_for(member) | {"Accept-Language": "en"}
+    body = listing_body(network, site, size="5-20 mm\x00")
+    response = send(client, "post", "/api/v1/listings", headers, body)
+    assert (response.status_code, response["Content-Type"]) == (400, "application/problem+json")
+    assert response.json()["detail"] == "The request body contains a NUL character (U+0000)."
+    assert not Listing.objects.exists()
 
 
 def test_the_api_refuses_a_change_with_a_refused_character_and_keeps_the_listing(
