@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from metalloop.common.errors import ApplicationError, validation_codes, validation_messages
+from metalloop.common.errors import (
+    ApplicationError,
+    too_much_data_message,
+    validation_codes,
+    validation_messages,
+)
+from metalloop.common.imports import ImportRejected
+from metalloop.common.tabular import TableError, TableTooLarge
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -83,6 +97,42 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
     def on_conflict(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         return problem(request, status=409, title=exc.message, code=exc.code, **exc.extra)
+
+    @api.exception_handler(ImportRejected)
+    def on_rejected_import(request: HttpRequest, exc: ImportRejected) -> HttpResponse:
+        return problem(
+            request,
+            status=422,
+            title=exc.message,
+            code=exc.code,
+            rows=[{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors],
+        )
+
+    @api.exception_handler(TableTooLarge)
+    def on_too_large_table(request: HttpRequest, exc: TableTooLarge) -> HttpResponse:
+        return problem(
+            request,
+            status=413,
+            title=_("The table is too large."),
+            detail=str(exc),
+            limit=exc.limit,
+            maximum=exc.maximum,
+        )
+
+    @api.exception_handler(TableError)
+    def on_unreadable_table(request: HttpRequest, exc: TableError) -> HttpResponse:
+        return problem(
+            request,
+            status=422,
+            title=_("The input is not valid."),
+            errors={"file": [str(exc)]},
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def on_too_much_data(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return problem(request, status=413, title=too_much_data_message(exc))
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -12,7 +12,9 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from metalloop.accounts.auth import TokenAuth, actor_of
+from metalloop.common.imports import read_import_upload
 from metalloop.common.pagination import Page, PageIn
+from metalloop.common.schemas import ImportResultOut
 from metalloop.exchange import adapters, presenters, selectors, services
 from metalloop.exchange.schemas import (
     AttachmentOut,
@@ -30,6 +32,7 @@ from metalloop.exchange.schemas import (
 
 router = Router(tags=["exchange"], auth=[TokenAuth()])
 PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
+IMPORT_PROBLEMS: dict[int, Any] = PROBLEMS | {413: dict}
 
 
 def _placement(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -144,6 +147,20 @@ def listing_attachments_create(
         actor=actor, listing=listing, file=file, kind=kind, origin="api"
     )
     return Status(201, presenters.attachment_out(attachment))
+
+
+@router.post(
+    "/listings/import",
+    response={200: ImportResultOut} | IMPORT_PROBLEMS,
+    operation_id="listings_import",
+)
+def listings_import(request: HttpRequest, file: File[UploadedFile], network: Form[str]) -> Any:
+    """Create or change listings of a network from a CSV or XLSX table; all rows or none."""
+    actor = actor_of(request)
+    target = selectors.network_by_slug(actor=actor, slug=network)
+    return services.listings_import(
+        actor=actor, network=target, table=read_import_upload(file), origin="api"
+    )
 
 
 @router.get(

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from metalloop.accounts.auth import TokenAuth, actor_of
+from metalloop.common.imports import read_import_upload
 from metalloop.common.pagination import Page, PageIn, paginate
+from metalloop.common.schemas import ImportResultOut
 from metalloop.network import selectors, services
 from metalloop.network.schemas import (
     NetworkOut,
@@ -31,6 +34,7 @@ from metalloop.network.schemas import (
 router = Router(tags=["registry"])
 WRITE = [TokenAuth()]
 PROBLEMS: dict[int, Any] = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
+IMPORT_PROBLEMS: dict[int, Any] = PROBLEMS | {413: dict}
 
 
 @router.get("/organisations", response=OrganisationPage, operation_id="organisations_list")
@@ -187,3 +191,27 @@ def topic_tables_list(
 def topic_tables_get(request: HttpRequest, topic_table_id: int) -> Any:
     """Read one topic table with action fields, meetings, barriers, needs and pilots."""
     return selectors.topic_table_get(actor=actor_of(request), topic_table_id=topic_table_id)
+
+
+@router.post(
+    "/organisations/import",
+    response={200: ImportResultOut} | IMPORT_PROBLEMS,
+    auth=WRITE,
+    operation_id="organisations_import",
+)
+def organisations_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or change organisations (by slug) from a CSV or XLSX table; all rows or none."""
+    table = read_import_upload(file)
+    return services.organisations_import(actor=actor_of(request), table=table, origin="api")
+
+
+@router.post(
+    "/sites/import",
+    response={200: ImportResultOut} | IMPORT_PROBLEMS,
+    auth=WRITE,
+    operation_id="sites_import",
+)
+def sites_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or change sites (by organisation and name) from a CSV or XLSX table."""
+    table = read_import_upload(file)
+    return services.sites_import(actor=actor_of(request), table=table, origin="api")

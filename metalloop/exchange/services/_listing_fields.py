@@ -14,10 +14,11 @@ from metalloop.exchange.models import (
     DEMAND_ONLY_FIELDS,
     Listing,
     ListingElement,
-    ListingGrade,
     Side,
 )
 from metalloop.exchange.services._common import (
+    RELATED_FIELDS,
+    Batch,
     Errors,
     as_decimal,
     check_owner_not_named,
@@ -64,14 +65,19 @@ DECIMAL_FIELDS = (
 )
 
 
-def listing_state(listing: Listing) -> dict[str, Any]:
-    """The audited state of a listing: its fields, grades and chemistry."""
+def listing_state(
+    listing: Listing,
+    *,
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | ListingElement] | None = None,
+) -> dict[str, Any]:
+    """The audited state of a listing: its fields, grades and chemistry (the stored ones, or
+    those given for a listing about to be saved)."""
+    codes = (g.code for g in listing.grades.all()) if grades is None else grades
+    shares = listing.elements.all() if elements is None else elements
     return state_of(listing, TRACKED) | {
-        "grades": sorted(g.code for g in listing.grades.all()),
-        "elements": {
-            e.element: [decimal_text(e.min_pct), decimal_text(e.max_pct)]
-            for e in listing.elements.all()
-        },
+        "grades": sorted(codes),
+        "elements": {e.element: [decimal_text(e.min_pct), decimal_text(e.max_pct)] for e in shares},
     }
 
 
@@ -109,13 +115,18 @@ def validated_listing(
     *,
     grades: Iterable[str] | None,
     elements: Iterable[ElementShare] | None,
+    batch: Batch | None = None,
 ) -> tuple[list[str] | None, list[ElementShare] | None]:
     """Check the listing, its placement, grades and chemistry together; all errors at once."""
     errors = Errors()
-    errors.check(lambda: validated(listing))
+    errors.check(lambda: validated(listing, exclude=RELATED_FIELDS if batch else None))
     if listing.organisation_id and listing.site_id and listing.network_id:
         check_placement(
-            errors, network=listing.network, organisation=listing.organisation, site=listing.site
+            errors,
+            network=listing.network,
+            organisation=listing.organisation,
+            site=listing.site,
+            batch=batch,
         )
         check_owner_not_named(
             errors,
@@ -154,21 +165,3 @@ def _row_clean(row: ListingElement) -> None:
         raise ValidationError(
             {f"elements.{row.element}": ValidationError(messages, code=ErrorCode.ANALYSIS_INVALID)}
         ) from invalid
-
-
-def write_children(
-    listing: Listing, grades: list[str] | None, elements: list[ElementShare] | None
-) -> None:
-    """Replace the grades and the chemistry that are given (``None`` keeps them)."""
-    cache = getattr(listing, "_prefetched_objects_cache", {})
-    if grades is not None:
-        cache.pop("grades", None)
-        listing.grades.all().delete()
-        ListingGrade.objects.bulk_create(ListingGrade(listing=listing, code=c) for c in grades)
-    if elements is not None:
-        cache.pop("elements", None)
-        listing.elements.all().delete()
-        ListingElement.objects.bulk_create(
-            ListingElement(listing=listing, element=s.element, min_pct=s.min_pct, max_pct=s.max_pct)
-            for s in elements
-        )
