@@ -205,6 +205,11 @@ def parse_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
     unreadable = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError)
     try:
         _refuse_zip_bomb(data)
+    except TableError:
+        raise
+    except unreadable as error:
+        raise TableError(_("The file is not an XLSX workbook.")) from error
+    try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (data validation, conditional formats);
             # they do not matter for the values, and the person could do nothing about them.
@@ -229,6 +234,7 @@ def parse_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
 
 
 def _refuse_zip_bomb(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to far more than a table of its size holds."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
     if unpacked > XLSX_EXPANSION * max(len(data), 1_000_000):
