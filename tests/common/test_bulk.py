@@ -56,9 +56,9 @@ def test_inserts_give_keys_and_fill_references_to_rows_inserted_before(path):
     write.discard()
 
     assert [o.pk for o in new] == list(
-        Organisation.objects.filter(slug__in=["acme", "beta"]).order_by("slug").values_list(
-            "pk", flat=True
-        )
+        Organisation.objects.filter(slug__in=["acme", "beta"])
+        .order_by("slug")
+        .values_list("pk", flat=True)
     )
     assert all(not o._state.adding for o in [*new, *sites, *events])
     stored = Site.objects.order_by("pk")

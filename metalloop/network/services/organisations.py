@@ -102,12 +102,17 @@ def _validated(
     """Check the fields and the named relations together, so every error shows at once.
 
     In a batch the slug of a new organisation is checked against the batch's taken slugs
-    instead of by a query, and an unchanged slug is not checked again.
+    instead of by a query, an unchanged slug is not checked again, and the check constraint
+    is left to its field rule (and the database).
     """
     errors: dict[str, Any] = {}
     new = organisation.pk is None
     try:
-        organisation.full_clean(validate_unique=batch is None or (slug_given and not new))
+        # The check constraint (a name) is also a field rule; a batch does not query it.
+        organisation.full_clean(
+            validate_unique=batch is None or (slug_given and not new),
+            validate_constraints=batch is None,
+        )
         if batch is not None and new:
             _check_slug_free(organisation, batch)
     except ValidationError as invalid:

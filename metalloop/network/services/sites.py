@@ -80,10 +80,9 @@ def site_draft_create(
         longitude=0.0,
         **{name: _stripped(name, value) for name, value in values.items()},
     )
-    related = ["organisation"] if batch is not None else []
-    site.full_clean(exclude=["latitude", "longitude", "state", *related])
+    _checked(site, batch=batch, exclude=["latitude", "longitude", "state"])
     _locate(site, latitude=latitude, longitude=longitude)
-    site.full_clean(exclude=related)
+    _checked(site, batch=batch)
     return SiteDraft(
         site=site,
         created=True,
@@ -142,12 +141,11 @@ def site_draft_update(
     read_version = site.updated_at
     for name, value in fields.items():
         setattr(site, name, _stripped(name, value))
-    related = ["organisation"] if batch is not None else []
     moved = any(before[f] != getattr(site, f) for f in ("place", "postcode", "state"))
     if latitude is not None or longitude is not None or moved:
-        site.full_clean(exclude=["latitude", "longitude", "state", *related])
+        _checked(site, batch=batch, exclude=["latitude", "longitude", "state"])
         _locate(site, latitude=latitude, longitude=longitude)
-    site.full_clean(exclude=related)
+    _checked(site, batch=batch)
     after = snapshot(site, STORED)
     return SiteDraft(
         site=site,
@@ -157,6 +155,14 @@ def site_draft_update(
         fields=tuple(name for name in STORED if stored[name] != after[name]),
         read_version=read_version,
     )
+
+
+def _checked(site: Site, *, batch: RegistryBatch | None, exclude: list[str] | None = None) -> None:
+    """``full_clean`` of a site. In a batch the organisation was just read (no query for
+    its key) and the check constraints (coordinates in range, a place) are left to their
+    field rules and the database instead of a query each."""
+    related = ["organisation"] if batch is not None else []
+    site.full_clean(exclude=[*(exclude or []), *related], validate_constraints=batch is None)
 
 
 def _refuse_unknown(fields: dict[str, Any]) -> None:
