@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from metalloop.common.errors import ApplicationError, validation_messages
 from metalloop.common.imports import ImportRejected, ImportResult, read_import_upload
-from metalloop.common.tabular import Table, TableError
+from metalloop.common.tabular import TableError
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -20,16 +20,17 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 def import_upload(
-    form: forms.Form, run: Callable[[Table], ImportResult], *, field: str = "file"
+    form: forms.Form, run: Callable[..., ImportResult], *, field: str = "file"
 ) -> dict[str, Any]:
-    """Import the table uploaded in ``form[field]`` with ``run``; return what the page shows.
+    """Import the table uploaded in ``form[field]`` with ``run(table=...)``; return what the
+    page shows.
 
     The file is refused above the import limits before it is read. A result comes back as
     ``{"result": ...}``, a file with invalid rows as ``{"rejected": ...}`` (its table of
     errors); an unreadable or too large file, a conflict or a refusal become form errors.
     """
     try:
-        return {"result": run(read_import_upload(form.cleaned_data[field]))}
+        return {"result": run(table=read_import_upload(form.cleaned_data[field]))}
     except ImportRejected as rejected:
         return {"rejected": rejected}
     except TableError as unreadable:

@@ -67,6 +67,20 @@ def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
     return Status(201, presenters.listing_out(actor=actor, listing=found))
 
 
+@router.post(
+    "/listings/import",
+    response={200: ImportResultOut} | IMPORT_PROBLEMS,
+    operation_id="listings_import",
+)
+def listings_import(request: HttpRequest, file: File[UploadedFile], network: Form[str]) -> Any:
+    """Create or change listings of a network from a CSV or XLSX table; all rows or none."""
+    actor = actor_of(request)
+    target = selectors.network_by_slug(actor=actor, slug=network)
+    return services.listings_import(
+        actor=actor, network=target, table=read_import_upload(file), origin="api"
+    )
+
+
 @router.get(
     "/listings/{listing_id}", response={200: ListingOut} | PROBLEMS, operation_id="listings_get"
 )
@@ -147,20 +161,6 @@ def listing_attachments_create(
         actor=actor, listing=listing, file=file, kind=kind, origin="api"
     )
     return Status(201, presenters.attachment_out(attachment))
-
-
-@router.post(
-    "/listings/import",
-    response={200: ImportResultOut} | IMPORT_PROBLEMS,
-    operation_id="listings_import",
-)
-def listings_import(request: HttpRequest, file: File[UploadedFile], network: Form[str]) -> Any:
-    """Create or change listings of a network from a CSV or XLSX table; all rows or none."""
-    actor = actor_of(request)
-    target = selectors.network_by_slug(actor=actor, slug=network)
-    return services.listings_import(
-        actor=actor, network=target, table=read_import_upload(file), origin="api"
-    )
 
 
 @router.get(

@@ -48,6 +48,18 @@ def organisations_list(
     return paginate(found, page)
 
 
+@router.post(
+    "/organisations/import",
+    response={200: ImportResultOut} | IMPORT_PROBLEMS,
+    auth=WRITE,
+    operation_id="organisations_import",
+)
+def organisations_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or change organisations (by slug) from a CSV or XLSX table; all rows or none."""
+    table = read_import_upload(file)
+    return services.organisations_import(actor=actor_of(request), table=table, origin="api")
+
+
 @router.get(
     "/organisations/{organisation_id}",
     response={200: OrganisationOut, 404: dict},
@@ -113,6 +125,18 @@ def sites_list(request: HttpRequest, filters: Query[SiteFilterIn], page: Query[P
         actor=actor_of(request), filters=selectors.SiteFilters(**filters.dict())
     )
     return paginate(found, page)
+
+
+@router.post(
+    "/sites/import",
+    response={200: ImportResultOut} | IMPORT_PROBLEMS,
+    auth=WRITE,
+    operation_id="sites_import",
+)
+def sites_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or change sites (by organisation and name) from a CSV or XLSX table."""
+    table = read_import_upload(file)
+    return services.sites_import(actor=actor_of(request), table=table, origin="api")
 
 
 @router.get("/sites/{site_id}", response={200: SiteOut, 404: dict}, operation_id="sites_get")
@@ -191,27 +215,3 @@ def topic_tables_list(
 def topic_tables_get(request: HttpRequest, topic_table_id: int) -> Any:
     """Read one topic table with action fields, meetings, barriers, needs and pilots."""
     return selectors.topic_table_get(actor=actor_of(request), topic_table_id=topic_table_id)
-
-
-@router.post(
-    "/organisations/import",
-    response={200: ImportResultOut} | IMPORT_PROBLEMS,
-    auth=WRITE,
-    operation_id="organisations_import",
-)
-def organisations_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    """Create or change organisations (by slug) from a CSV or XLSX table; all rows or none."""
-    table = read_import_upload(file)
-    return services.organisations_import(actor=actor_of(request), table=table, origin="api")
-
-
-@router.post(
-    "/sites/import",
-    response={200: ImportResultOut} | IMPORT_PROBLEMS,
-    auth=WRITE,
-    operation_id="sites_import",
-)
-def sites_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    """Create or change sites (by organisation and name) from a CSV or XLSX table."""
-    table = read_import_upload(file)
-    return services.sites_import(actor=actor_of(request), table=table, origin="api")

@@ -535,3 +535,17 @@ def test_a_postcode_stored_as_a_number_gets_its_leading_zero_back(tmp_path, orga
     run_command("import", "sites", path)
 
     assert organisation.sites.get(name="Lager Ost").postcode == "01067"
+
+
+def test_a_file_above_the_row_limit_fails_in_one_line_and_writes_nothing(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    path = write(tmp_path, "slug,name,kind\na,A,company\nb,B,company\nc,C,company\n")
+
+    message, err = fail_command("import", "organisations", path)
+
+    assert message == (
+        "The table has more than 2 rows; at most 2 rows are imported at once. Split it into "
+        "several files."
+    )
+    assert err == ""
+    assert not Organisation.objects.exists()
