@@ -549,3 +549,15 @@ def test_a_file_above_the_row_limit_fails_in_one_line_and_writes_nothing(tmp_pat
     )
     assert err == ""
     assert not Organisation.objects.exists()
+
+
+def test_serve_gives_requests_time_to_check_the_largest_import(monkeypatch):
+    from metalloop.network.management.commands.serve import Command
+
+    monkeypatch.delenv("METALLOOP_REQUEST_TIMEOUT", raising=False)
+    parser = Command().create_parser("metalloop", "serve")
+    argv = Command._gunicorn_argv("gunicorn", vars(parser.parse_args([])))
+    faster = Command._gunicorn_argv("gunicorn", vars(parser.parse_args(["--timeout", "60"])))
+
+    assert argv[argv.index("--timeout") + 1] == "180"
+    assert faster[faster.index("--timeout") + 1] == "60"
