@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -180,7 +180,7 @@ def _plan_all(table: Table, spec: TableSpec, plan: Planner) -> tuple[list[RowPla
 
 def _write_all(write: BulkWrite) -> None:
     try:
-        with _no_garbage_collection(), transaction.atomic():
+        with _no_garbage_collection(), _checkpoint_after(), transaction.atomic():
             write()
     except IntegrityError as conflict:
         # Another write between the check and this transaction (a record the file names was
@@ -194,6 +194,29 @@ def _write_all(write: BulkWrite) -> None:
         ) from conflict
     finally:
         write.discard()
+
+
+@contextmanager
+def _checkpoint_after() -> Iterator[None]:
+    """On SQLite, copy the write-ahead log into the database after the commit, not in it.
+
+    With its default automatic checkpoint the COMMIT of a large write would also copy the
+    log's pages (tens of MB) before it returns; the lock is free by then, but the import
+    would wait. A passive checkpoint right after does the same without blocking anyone.
+    """
+    if connection.vendor != "sqlite" or not connection.get_autocommit():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        pages = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @contextmanager
