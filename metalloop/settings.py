@@ -8,10 +8,12 @@ only when asked for, mail to a local SMTP server).
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "metalloop.common",
     "metalloop.accounts",
     "metalloop.network",
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "metalloop.common.middleware.LanguageMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "metalloop.urls"
@@ -118,7 +124,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["metalloop.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked login before the password check
+    "metalloop.accounts.backends.EmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -135,10 +144,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Failed logins per e-mail address and per client address within the window.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # [s] three days, as the e-mail says
+# Password-reset mails per e-mail address and per client address within the window; further
+# requests get the same answer and no mail (see accounts/services.password_reset_admit).
+PASSWORD_RESET_EMAIL_LIMIT = int(os.environ.get("METALLOOP_PASSWORD_RESET_EMAIL_LIMIT", "3"))
+PASSWORD_RESET_CLIENT_LIMIT = int(os.environ.get("METALLOOP_PASSWORD_RESET_CLIENT_LIMIT", "10"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("METALLOOP_PASSWORD_RESET_WINDOW", "3600"))
+
+# --- failed logins (django-axes; the rules are explained in accounts/throttling.py) ---------
+# Failures of one account from one client address before that pair pauses, and failures from
+# one address over any accounts before it pauses for accounts never used from it; each pause
+# lasts the window after the last failure.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("METALLOOP_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("METALLOOP_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("METALLOOP_LOGIN_FAILURE_WINDOW", "900"))
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the page can name the time to wait
+AXES_HANDLER = "metalloop.accounts.throttling.LoginThrottle"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "metalloop.accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "metalloop.accounts.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "metalloop.accounts.throttling.lockout_response"
+AXES_VERBOSE = False
 
 # --- security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -158,8 +188,19 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
 if HTTPS:
+    # Behind a proxy that ends TLS and says so in X-Forwarded-Proto: plain HTTP is redirected
+    # to HTTPS, except the health check, which load balancers ask over plain HTTP (it answers
+    # "ok" and nothing else).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Not preloaded: the preload list binds the whole registered domain and every future
+    # subdomain to HTTPS in browsers for months, and a deployment at platform.example.org
+    # cannot decide that for example.org. Its owner may submit the domain.
+    SECURE_HSTS_PRELOAD = False
+
 
 # --- languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = os.environ.get("METALLOOP_LANGUAGE", "de")
@@ -193,6 +234,41 @@ STORAGES = {
 MAP_TILE_URL = os.environ.get("METALLOOP_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("METALLOOP_MAP_TILE_ATTRIBUTION", "")
 
+
+def csp_source(url: str) -> str:
+    """The source a tile URL template loads from, as the policy names it.
+
+    ``https://{s}.tile.example.org/{z}/{x}/{y}.png`` -> ``https://*.tile.example.org``; a
+    placeholder further inside the host name allows the scheme (``https:``).
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return ""
+    labels = rest.split("/", 1)[0].split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        return f"{scheme}:"
+    return f"{scheme}://{'.'.join(labels)}"
+
+
+# --- Content-Security-Policy (Django's own) ---------------------------------------------------
+# Scripts, styles, fonts and connections from our own origin only: no inline scripts, styles
+# or on*= handlers, no plugins, no framing, forms post to us. Images may also be data: URIs
+# (Pico CSS draws its icons so) and the tiles of a configured tile server.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *([csp_source(MAP_TILE_URL)] if MAP_TILE_URL else [])],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 # --- uploaded files -----------------------------------------------------------------------
 # Attachments of listings are never served as static files: a view checks who may read them.
 MEDIA_ROOT = Path(os.environ.get("METALLOOP_MEDIA_DIR", VAR_DIR / "media"))
@@ -224,13 +300,10 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("METALLOOP_MAIL_FROM", "metalloop <noreply@metalloop.local>")
 
-# --- cache (login throttling) -------------------------------------------------------------
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "metalloop_cache",
-    }
-}
+# --- cache -----------------------------------------------------------------------------------
+# Nothing relies on a shared cache (the throttles keep their counts in the database); each
+# process keeps its own small one.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

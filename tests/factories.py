@@ -66,3 +66,34 @@ class TopicTableFactory(factory.django.DjangoModelFactory):
     network = factory.SubFactory(NetworkFactory)
     name = factory.Sequence(lambda n: f"Thementisch {n}")
     slug = factory.Sequence(lambda n: f"thementisch-{n}")
+
+
+DUISBURG_80_KM = (64, 5)
+"""Row and column of the 80 km cell around Duisburg (51.2–52.0 N, 6.0–7.2 E)."""
+
+
+def crowd(network, *, names=("Nachbar Eins GmbH", "Nachbar Zwei GmbH"), skip=(), around=None):
+    """Members of ``network`` with a site in every 10 km cell of an 80 km cell (Duisburg's by
+    default, but the 10 km cells ``(row, column)`` in ``skip``). Around any site in it each
+    cell then holds two other organisations, so an anonymous site there is shown as its
+    10 km cell (see ``metalloop.core.cloaking``). Returns the organisations."""
+    from metalloop.core.cloaking import Cell
+
+    row, column = around or DUISBURG_80_KM
+    made = []
+    for name in names:
+        org = OrganisationFactory(name=name)
+        network.memberships.create(organisation=org)
+        for i in range(8):
+            for j in range(8):
+                cell = Cell(1, 1, row * 8 + i, column * 8 + j)
+                if (cell.row, cell.column) in skip:
+                    continue
+                SiteFactory(
+                    organisation=org,
+                    name=f"Lager {i}{j}",
+                    latitude=round(cell.centre.latitude + 0.01, 5),
+                    longitude=round(cell.centre.longitude - 0.02, 5),
+                )
+        made.append(org)
+    return made

@@ -7,16 +7,15 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.models import User
-from metalloop.accounts.selectors import login_is_throttled
-from metalloop.common.http import client_ip_of
+from metalloop.accounts.throttling import lockout_message
 
 
 class LoginForm(AuthenticationForm):
-    """E-mail and password; refuses while too many attempts failed (without telling which)."""
+    """E-mail and password; while logins are paused (see throttling.py) it says until when."""
 
     username = forms.EmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
@@ -25,17 +24,16 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("E-mail address or password is wrong."),
         "inactive": _("This account is inactive."),
-        "throttled": _("Too many failed logins. Wait a quarter of an hour and try again."),
     }
 
     def clean(self) -> dict[str, Any]:
-        email = (self.cleaned_data.get("username") or "").lower()
-        if email and login_is_throttled(email=email, client_ip=client_ip_of(self.request)):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             return super().clean()
-        except PermissionDenied as throttled:
-            raise ValidationError(self.error_messages["throttled"], code="throttled") from throttled
+        except ValidationError:
+            if self.request is None or not getattr(self.request, "axes_locked_out", False):
+                raise
+            email = (self.cleaned_data.get("username") or "").strip().lower()
+            raise ValidationError(lockout_message(self.request, email), code="throttled") from None
 
 
 class TokenCreateForm(forms.Form):

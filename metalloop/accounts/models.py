@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.roles import role_has_model_perm, role_has_module_perm
-from metalloop.common.models import TimestampedModel
+from metalloop.common.models import BaseModel, TimestampedModel
 
 
 class Role(models.TextChoices):
@@ -56,7 +56,7 @@ class ValueChainRole(models.TextChoices):
     POLICY_FUNDING = "policy_funding", _("policy and funding")
 
 
-class ValueChainStage(models.Model):
+class ValueChainStage(BaseModel):
     """One row per :class:`ValueChainRole`, so organisations and barriers can refer to
     stages through ordinary many-to-many relations that filter on every database."""
 
@@ -124,7 +124,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser):
+class User(BaseModel, AbstractBaseUser):
     """A person with a login. Belongs to one organisation; the role says what they may do."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -193,7 +193,7 @@ class User(AbstractBaseUser):
         return self.is_active and role_has_module_perm(self.role, app_label)
 
 
-class ApiToken(models.Model):
+class ApiToken(BaseModel):
     """A personal API token. Only a SHA-256 digest of the secret is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -217,24 +217,24 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-class LoginAttempt(models.Model):
-    """One login attempt, kept to throttle guessing by address and by e-mail."""
+class PasswordResetRequest(BaseModel):
+    """A password-reset mail that was sent (or would have been, for an unknown address), kept
+    for the window of the throttle. The address is kept as a SHA-256 digest only."""
 
-    email = models.CharField(max_length=254, db_index=True)
+    email_digest = models.CharField(max_length=64, db_index=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    succeeded = models.BooleanField(default=False)
-    attempted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    requested_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        ordering = ["-attempted_at"]
-        verbose_name = _("login attempt")
-        verbose_name_plural = _("login attempts")
+        ordering = ["-requested_at"]
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
 
     def __str__(self) -> str:
-        return f"{self.email} {self.attempted_at:%Y-%m-%d %H:%M}"
+        return f"{self.email_digest[:12]}… {self.requested_at:%Y-%m-%d %H:%M}"
 
 
-class Notification(models.Model):
+class Notification(BaseModel):
     """A message to one user in the platform (and, if they want, by e-mail)."""
 
     user = models.ForeignKey(

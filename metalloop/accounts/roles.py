@@ -8,7 +8,7 @@ from __future__ import annotations
 FACILITATOR_APPS = frozenset({"network", "accounts", "common", "exchange"})
 FACILITATOR_READ_ONLY_MODELS = frozenset({"accounts.user", "common.auditevent"})
 HIDDEN_FROM_FACILITATORS = frozenset(
-    {"accounts.apitoken", "accounts.loginattempt", "accounts.valuechainstage"}
+    {"accounts.apitoken", "accounts.passwordresetrequest", "accounts.valuechainstage"}
 )
 
 

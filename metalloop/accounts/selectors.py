@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from metalloop.accounts import tokens
-from metalloop.accounts.models import ApiToken, LoginAttempt, Notification, Organisation, User
+from metalloop.accounts.models import ApiToken, Notification, Organisation, User
 from metalloop.accounts.permissions import is_authenticated
 
 
@@ -47,21 +44,6 @@ def user_for_token(raw_token: str) -> tuple[User, ApiToken] | None:
     ):
         return None
     return token.user, token
-
-
-def login_failures_recent(*, email: str, client_ip: str | None) -> int:
-    """Count failed logins for this e-mail or from this address within the window."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginAttempt.objects.filter(attempted_at__gte=since, succeeded=False)
-    by_email = recent.filter(email=email.lower()).count()
-    by_ip = recent.filter(client_ip=client_ip).count() if client_ip else 0
-    # Many addresses guessing one account, or one address guessing many accounts:
-    # the address limit is higher so a shared office gateway is not locked out at once.
-    return max(by_email, by_ip // 4)
-
-
-def login_is_throttled(*, email: str, client_ip: str | None) -> bool:
-    return login_failures_recent(email=email, client_ip=client_ip) >= settings.LOGIN_FAILURE_LIMIT
 
 
 def user_by_email(*, email: str) -> User | None:

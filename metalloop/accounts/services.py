@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 import smtplib
 from collections.abc import Callable, Iterable, Iterator
@@ -20,9 +22,9 @@ from metalloop.accounts import tokens
 from metalloop.accounts.errors import ErrorCode
 from metalloop.accounts.models import (
     ApiToken,
-    LoginAttempt,
     Notification,
     Organisation,
+    PasswordResetRequest,
     Role,
     User,
 )
@@ -112,11 +114,27 @@ def token_touch(*, token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
-def login_attempt_record(*, email: str, client_ip: str | None, succeeded: bool) -> None:
-    """Remember a login attempt for throttling."""
-    LoginAttempt.objects.create(
-        email=email.strip().lower()[:254], client_ip=client_ip, succeeded=succeeded
-    )
+def password_reset_admit(*, email: str, client_ip: str | None) -> bool:
+    """Record a password-reset request and tell whether its mail may go out.
+
+    Up to ``PASSWORD_RESET_EMAIL_LIMIT`` mails per address and ``PASSWORD_RESET_CLIENT_LIMIT``
+    per client address within the window; further requests are not recorded (so that nobody
+    can keep an address's own mails away from it) and get no mail. Known and unknown
+    addresses count alike, so the answer tells nothing about which exist.
+    """
+    now = timezone.now()
+    since = now - dt.timedelta(seconds=settings.PASSWORD_RESET_WINDOW_SECONDS)
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(requested_at__lt=since).delete()
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        recent = PasswordResetRequest.objects.filter(requested_at__gte=since)
+        if recent.filter(email_digest=digest).count() >= settings.PASSWORD_RESET_EMAIL_LIMIT:
+            return False
+        by_client = recent.filter(client_ip=client_ip).count() if client_ip else 0
+        if by_client >= settings.PASSWORD_RESET_CLIENT_LIMIT:
+            return False
+        PasswordResetRequest.objects.create(email_digest=digest, client_ip=client_ip)
+    return True
 
 
 def password_set_record(*, user: User, origin: str = "") -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from metalloop.accounts import selectors, services
 from metalloop.accounts.forms import LoginForm, PasswordSetRequestForm, TokenCreateForm
+from metalloop.common.http import client_ip_of
 
 
 class LoginView(auth_views.LoginView):
@@ -35,6 +36,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        """Send the link unless the throttle holds it back; the answer is the same either way."""
+        admitted = services.password_reset_admit(
+            email=form.cleaned_data["email"], client_ip=client_ip_of(self.request)
+        )
+        if admitted:
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -41,6 +41,7 @@ from metalloop.common.tabular import (
     read_table,
     too_many_bytes,
 )
+from metalloop.common.text import refused_character_error
 
 HEADER_LINE = 1
 logger = logging.getLogger(__name__)
@@ -144,11 +145,7 @@ def table_import(*, table: Table, spec: TableSpec, plan: Planner, write: Writer)
     if errors:
         raise ImportRejected(errors)
     checked = time.perf_counter()
-    writes = [
-        PlannedRow(row, plan.write)
-        for row, plan in zip(table.rows, plans, strict=True)
-        if plan.write is not None
-    ]
+    writes = [PlannedRow(row, plan.write) for row, plan in plans if plan.write is not None]
     make_writes = write(writes) if writes else None
     prepared = time.perf_counter()
     if make_writes is not None:
@@ -160,21 +157,30 @@ def table_import(*, table: Table, spec: TableSpec, plan: Planner, write: Writer)
         prepared - checked,
         time.perf_counter() - prepared,
     )
-    outcomes = [p.outcome for p in plans]
+    outcomes = [plan.outcome for _row, plan in plans]
     return ImportResult(**{outcome.value: outcomes.count(outcome) for outcome in RowOutcome})
 
 
-def _plan_all(table: Table, spec: TableSpec, plan: Planner) -> tuple[list[RowPlan], list[RowError]]:
-    plans: list[RowPlan] = []
+def _plan_all(
+    table: Table, spec: TableSpec, plan: Planner
+) -> tuple[list[tuple[TableRow, RowPlan]], list[RowError]]:
     errors: list[RowError] = []
-    first_lines = _first_lines(table.rows, spec.key)
-    plan_row = plan(table)
+    clean: list[TableRow] = []
     for row in table.rows:
+        harmful = _harmful_cells(row)
+        errors.extend(harmful)
+        if not harmful:
+            clean.append(row)
+    first_lines = _first_lines(clean, spec.key)
+    plan_row = plan(Table(columns=table.columns, rows=clean))  # looks up what the rows name
+    plans: list[tuple[TableRow, RowPlan]] = []
+    for row in clean:
         try:
             _refuse_repetition(row, first_lines, spec.key)
-            plans.append(plan_one(row, plan_row))
+            plans.append((row, plan_one(row, plan_row)))
         except RowRejected as rejected:
             errors.extend(rejected.errors)
+    errors.sort(key=lambda error: error.line)
     return plans, errors
 
 
@@ -273,6 +279,17 @@ def refuse_stale(rows: Sequence[PlannedRow], stale: Callable[[Any], bool]) -> No
             "file again."
         )
         raise ImportRejected([RowError(line, "", message) for line in lines])
+
+
+def _harmful_cells(row: TableRow) -> list[RowError]:
+    """Control characters in any cell, refused before a cell is looked up or stored
+    (PostgreSQL cannot even compare with a text holding U+0000); the fields check line
+    breaks."""
+    return [
+        RowError(row.line, column, error.messages[0])
+        for column, text in row.cells.items()
+        if (error := refused_character_error(text, single_line=False)) is not None
+    ]
 
 
 def _header_errors(columns: list[str], spec: TableSpec) -> list[RowError]:

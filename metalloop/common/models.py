@@ -1,13 +1,41 @@
-"""Shared model plumbing: timestamps and the audit trail."""
+"""Shared model plumbing: the base model, timestamps and the audit trail."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from metalloop.common.text import refused_text_errors
 
-class TimestampedModel(models.Model):
+
+class BaseModel(models.Model):
+    """The base of every model of metalloop: its text refuses harmful characters.
+
+    ``clean_fields`` (run by ``full_clean``, so by every service, import, form and the
+    admin) checks every char, text and JSON field for control characters and the others
+    :mod:`metalloop.core.text` refuses, and char fields for line breaks, before Django's own
+    field checks, with one message on each field at fault. A new field is covered without
+    anything to remember; a test walks every model and proves it.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        errors = refused_text_errors(self, exclude=exclude)
+        try:
+            super().clean_fields(exclude={*(exclude or ()), *errors})
+        except ValidationError as invalid:
+            errors = invalid.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TimestampedModel(BaseModel):
     """Abstract base with creation and change times."""
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -25,7 +53,7 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKE = "token_revoke", _("API token revoked")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(BaseModel):
     """One recorded write: who, when, what, and the changed fields (old and new values)."""
 
     occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -56,7 +84,7 @@ class AuditEvent(models.Model):
         return f"{when} {self.actor_label} {self.action} {self.object_label}"
 
 
-class AuditScope(models.Model):
+class AuditScope(BaseModel):
     """A network an audited object belonged to, so facilitators see their networks' events.
 
     A plain id, not a foreign key: the trail outlives deleted networks, and ``common`` may

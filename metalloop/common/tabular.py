@@ -9,6 +9,28 @@ Readers take optional limits: a file above ``max_bytes`` is refused before it is
 one with more than ``max_rows`` rows under its header as soon as the row after the last
 allowed one is reached (:class:`TableTooLarge`), so that an oversized file is never parsed
 in full. A workbook is streamed row by row for the same reason.
+
+Every file written here is safe to open in a spreadsheet (the OWASP guidance on CSV
+injection, https://owasp.org/www-community/attacks/CSV_Injection):
+
+- a cell that a spreadsheet would take for a formula (it begins with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return) is written with a single quote in front, ``'=1+1``;
+  also a cell that begins with quotes followed by one of those, so that the reader can take
+  exactly the added quote off again (:func:`restore_formula_text`) and an export imports
+  again unchanged;
+- a number stays a number: a cell that is a plain decimal number (``-12.5``, ``+3``,
+  ``1e-3``) cannot be a formula and is written as it is. Numbers are told apart by their
+  text, not by their column, so that no export has to declare its columns and no text that
+  happens to be a number is quoted;
+- every CSV cell is enclosed in double quotes, so that a spreadsheet that splits lines at
+  another delimiter (German Excel splits at ";") cannot start a new cell inside one;
+- a character stored text may not hold (:mod:`metalloop.core.text`; text stored before the
+  rule, or written around the services) is shown as U+FFFD, so that a file can always be
+  written: XLSX cannot hold most control characters at all.
+
+XLSX cells are written as text, never as formulas or numbers (a postcode such as 01067 must
+keep its zero). XLSX is XML, which reads every line end as a line feed: a carriage return
+comes back from an XLSX file as a line feed (CSV keeps it).
 """
 
 from __future__ import annotations
@@ -16,6 +38,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -27,10 +50,44 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import IllegalCharacterError, InvalidFileException
+from openpyxl.utils.exceptions import InvalidFileException
+
+from metalloop.core.text import replace_refused_characters
 
 FORMATS = ("csv", "xlsx")
 DELIMITERS = (",", ";")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP)."""
+FORMULA_QUOTE = "'"
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def is_plain_number(text: str) -> bool:
+    """Tell whether ``text`` is a plain decimal number, such as ``-12.5`` or ``1e-3``."""
+    return _NUMBER.fullmatch(text) is not None
+
+
+def _reads_as_formula(text: str) -> bool:
+    return text.lstrip(FORMULA_QUOTE).startswith(FORMULA_STARTS)
+
+
+def neutralise_formula(text: str) -> str:
+    """Return ``text`` as a spreadsheet shows it as text: quoted where it reads as a formula."""
+    if _reads_as_formula(text) and not is_plain_number(text):
+        return FORMULA_QUOTE + text
+    return text
+
+
+def restore_formula_text(text: str) -> str:
+    """Take off the quote :func:`neutralise_formula` added (its exact inverse on its output)."""
+    if text.startswith(FORMULA_QUOTE) and _reads_as_formula(text):
+        return text[len(FORMULA_QUOTE) :]
+    return text
+
+
+def export_cell(value: str) -> str:
+    """Return a cell as a file shows it: refused characters replaced, formulas quoted."""
+    return neutralise_formula(replace_refused_characters(value))
 
 
 XLSX_EXPANSION = 20
@@ -262,7 +319,7 @@ def _cell_text(value: Any) -> str:
 
 def _table_from_records(records: list[tuple[int, list[str]]]) -> Table:
     filled = [
-        (line, [cell.strip() for cell in cells])
+        (line, [restore_formula_text(cell.strip()) for cell in cells])
         for line, cells in records
         if any(cell.strip() for cell in cells)
     ]
@@ -304,12 +361,18 @@ def _cells(line: int, columns: list[str], values: list[str]) -> dict[str, str]:
 
 
 def format_csv(columns: list[str], rows: list[dict[str, str]]) -> str:
-    """Return the rows as CSV text (comma-separated, a header line first)."""
+    """Return the rows as CSV text (comma-separated, every cell quoted, a header line first)."""
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    for values in _export_lines(columns, rows):
+        writer.writerow(values)
     return buffer.getvalue()
+
+
+def _export_lines(columns: list[str], rows: list[dict[str, str]]) -> list[list[str]]:
+    """The header and the rows' cells in column order, each as a file shows it."""
+    lines = [columns, *([row.get(column, "") for column in columns] for row in rows)]
+    return [[export_cell(value) for value in values] for values in lines]
 
 
 def write_table(
@@ -343,14 +406,10 @@ def _workbook(columns: list[str], rows: list[dict[str, str]]) -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    lines = [columns, *([row.get(column, "") for column in columns] for row in rows)]
-    try:
-        for number, values in enumerate(lines, start=1):
-            for position, value in enumerate(values, start=1):
-                if value:
-                    cell = sheet.cell(row=number, column=position, value=value)
-                    # Text stays text: a cell starting with "=" must never become a formula.
-                    cell.data_type = "s"
-    except IllegalCharacterError as error:
-        raise TableError(_("A cell holds a control character that XLSX cannot store.")) from error
+    for number, values in enumerate(_export_lines(columns, rows), start=1):
+        for position, value in enumerate(values, start=1):
+            if value:
+                cell = sheet.cell(row=number, column=position, value=value)
+                # Text stays text: a cell starting with "=" must never become a formula.
+                cell.data_type = "s"
     return workbook

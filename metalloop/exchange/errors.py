@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     MIN_QUANTITY_ABOVE_QUANTITY = "min_quantity_above_quantity"
     UNIT_MASS_REQUIRED = "unit_mass_required"
     DATES_INVALID = "dates_invalid"
+    AVAILABILITY_ENDED = "availability_ended"
     DEMAND_ONLY = "demand_only"
     CHOICES_INVALID = "choices_invalid"
     TRANSPORT_MODE_REQUIRED = "transport_mode_required"

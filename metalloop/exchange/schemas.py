@@ -43,16 +43,21 @@ class LocationOut(Schema):
     longitude: float | None = Field(..., description="Longitude [deg], WGS 84; null if hidden.")
     precision: str = Field(
         ...,
-        description="'site' (the owner's site), 'area' (centre of the smallest grid cell of "
-        "about 10, 20, 40 or 80 km that holds sites of at least three of the network's "
-        "organisations: the owner is not shown) or 'hidden' (no such cell: no position, no "
-        "state).",
+        description="'site' (the owner's site), 'area' (centre of a grid cell of about 10, 20, "
+        "40 or 80 km holding sites of the owner and of at least two other organisations "
+        "besides the reader's own, the same wherever in it the site lies: the owner is not "
+        "shown) or 'hidden' (no such cell: no position).",
     )
-    state: str
+    state: str = Field(..., description="The site's state; empty for 'area' and 'hidden'.")
     cell_deg: list[float] | None = Field(
         None, description="For 'area': the cell's height and width [deg]."
     )
-    cell_km: int | None = Field(None, description="For 'area': the cell's height [km], rounded.")
+    cell_km: list[int] | None = Field(
+        None, description="For 'area': the cell's height and width [km], to 10 km."
+    )
+    bounds: list[float] | None = Field(
+        None, description="For 'area': the cell's south, west, north and east edge [deg]."
+    )
 
 
 class QualityOut(Schema):
@@ -63,8 +68,10 @@ class QualityOut(Schema):
 
 class ElementIn(Schema):
     element: str = Field(..., description="Element symbol, e.g. 'Cr'.")
-    min_pct: Decimal | None = Field(None, description="Minimum [wt-%].")
-    max_pct: Decimal | None = Field(None, description="Maximum [wt-%].")
+    min_pct: Decimal | None = Field(None, description="Minimum [wt-%]; alone: at least this.")
+    max_pct: Decimal | None = Field(
+        None, description="Maximum [wt-%]; alone: at most this (equal to min_pct: a point)."
+    )
 
 
 class ElementOut(Schema):
@@ -117,7 +124,9 @@ class ListingOut(Schema):
     analysis_method: str
     analysis_date: dt.date | None
     elements: list[ElementOut] = Field(
-        ..., description="Offer: analysed range (min = max for a point); demand: limits [wt-%]."
+        ...,
+        description="Per element [wt-%]: a range, a point (min = max) or a limit (one alone), "
+        "stored as given; an offer's is its analysis, a demand's its limits.",
     )
     min_quantity: float | None
     min_lot_t: float | None = Field(..., description="Minimum lot per delivery [t].")
@@ -134,7 +143,13 @@ class ListingOut(Schema):
     created_by: PersonOut | None
     location: LocationOut
     distance_km: float | None = Field(
-        None, description="Distance from the place of a radius search [km]."
+        None,
+        description="Distance from the place of a radius search [km]: to the site, or to the "
+        "nearest point of the cell for 'area' (what the radius is compared with).",
+    )
+    distance_max_km: float | None = Field(
+        None,
+        description="Distance to the site, or to the farthest corner of the cell for 'area' [km].",
     )
     attachments: list[AttachmentOut] | None = Field(
         ..., description="Only for the owner, the network's facilitators and admins."

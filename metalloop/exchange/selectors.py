@@ -2,7 +2,7 @@
 
 Filters never reveal an owner the actor may not learn: the organisation filter and the text
 search over organisation names apply only to listings whose owner the actor may see, and a
-radius search measures to the coarsened position of the others, exactly as the map shows it
+radius search measures to the nearest point of the cell the actor is shown of the others
 (and leaves out those shown nowhere, see ``network_crowds``).
 """
 
@@ -102,8 +102,9 @@ def _by_status(qs: QuerySet[Listing], status: str) -> QuerySet[Listing]:
 
 
 def _within_radius(actor: Any, qs: QuerySet[Listing], f: ListingFilters) -> QuerySet[Listing]:
-    """Keep the listings within the radius: to the site where the owner may be known,
-    to the coarsened position otherwise (the search must not locate an anonymous site)."""
+    """Keep the listings within the radius: measured to the site where the owner may be
+    known, else to the nearest point of the cell the actor is shown (so that narrowing the
+    radius tells nothing finer than the cell; hidden ones are never within it)."""
     if not f.place or f.radius_km is None:
         raise ValidationError(
             {
@@ -117,25 +118,33 @@ def _within_radius(actor: Any, qs: QuerySet[Listing], f: ListingFilters) -> Quer
         f"site__{key}": value for key, value in adapters.bounding_box(origin, f.radius_km).items()
     }
     candidates = list(
-        qs.filter(**box).values_list("pk", "network_id", "site__latitude", "site__longitude")
+        qs.filter(**box).values_list(
+            "pk", "network_id", "organisation_id", "site__latitude", "site__longitude"
+        )
     )
     revealed = set(qs.filter(owner_revealed_q(actor=actor), **box).values_list("pk", flat=True))
-    crowds = network_crowds({network for _pk, network, _lat, _lon in candidates})
+    crowds = network_crowds({network for _pk, network, *_rest in candidates})
+    viewer = getattr(actor, "organisation_id", None)
     inside = []
-    for pk, network, latitude, longitude in candidates:
-        if pk in revealed:
-            point: tuple[float, float] | None = (latitude, longitude)
-        else:
-            area = crowds[network].area(latitude, longitude)
-            point = (area.latitude, area.longitude) if area else None  # shown nowhere
-        if point is not None and adapters.distance_km(origin, *point) <= f.radius_km:
+    for pk, network, owner, latitude, longitude in candidates:
+        position = adapters.published_position(
+            latitude,
+            longitude,
+            owner=owner,
+            viewer=viewer,
+            revealed=pk in revealed,
+            crowds=crowds[network],
+        )
+        reach = position.nearest_km(origin.coordinates)
+        if reach is not None and reach <= f.radius_km:
             inside.append(pk)
     return Listing.objects.filter(pk__in=inside)
 
 
 def network_crowds(network_ids: Iterable[int]) -> dict[int, adapters.Crowds]:
-    """Per network, which organisations have sites in each cell: what an anonymous position
-    is coarsened by (every member's sites count, as the member registry lists them)."""
+    """Per network, which organisations have sites in each cell: what a hidden site's cell
+    is chosen by (every member's sites, as the member registry lists them; the owner's and
+    the viewer's are set aside when a cell is chosen)."""
     wanted = set(network_ids)
     rows = Site.objects.filter(organisation__memberships__network_id__in=wanted).values_list(
         "organisation__memberships__network_id", "organisation_id", "latitude", "longitude"

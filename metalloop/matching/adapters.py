@@ -4,6 +4,7 @@ impact method with a network's own shares."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +17,7 @@ from metalloop.core.matching.scoring import Feedback
 from metalloop.core.materials.composition import Composition, ShareRange
 from metalloop.core.materials.specification import Limit, Specification
 from metalloop.core.units import Mass, MassFraction
+from metalloop.exchange.adapters import Position
 from metalloop.exchange.models import Listing, ListingKind, Processor, Recurrence
 from metalloop.matching.models import (
     NetworkMatching,
@@ -148,6 +150,19 @@ def demand_of(listing: Listing, period_end: dt.date, committed: float = 0.0) -> 
         permitted_waste_codes=frozenset(listing.permitted_waste_codes),
         modes=_modes(listing.transport_modes),
         data_quality=int(listing.data_quality),
+    )
+
+
+def as_seen[T: (core.Offer, core.Demand)](item: T, position: Position, *, revealed: bool) -> T:
+    """``item`` as someone sees it who may not learn its owner (``revealed`` False): at the
+    centre of the cell shown to them, with that cell, and under a name of its own instead of
+    its organisation's, so that nothing learnt about the organisation (answers, deals) moves
+    it up or down their list."""
+    if revealed:
+        return item
+    assert position.point is not None, "a listing shown nowhere has no candidates"
+    return dataclasses.replace(
+        item, location=position.point, area=position.cell, owner=f"listing:{item.key}"
     )
 
 

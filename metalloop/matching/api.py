@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from metalloop.accounts.auth import TokenAuth, actor_of
@@ -12,6 +14,7 @@ from metalloop.common.pagination import Page, PageIn, paginate
 from metalloop.exchange.selectors import listing_get, network_by_slug
 from metalloop.matching import presenters, selectors, services
 from metalloop.matching.adapters import impact_method
+from metalloop.matching.errors import ErrorCode
 from metalloop.matching.schemas import (
     CandidateOut,
     CurateIn,
@@ -24,6 +27,7 @@ from metalloop.matching.schemas import (
     ProposalOut,
     ProposalPage,
     ReleaseIn,
+    ReleaseOut,
     RunOut,
     RunPage,
     RunStartIn,
@@ -77,23 +81,57 @@ def runs_get(request: HttpRequest, run_id: int) -> Any:
 
 @router.post(
     "/matching/runs/{run_id}/release",
-    response={200: list[ProposalOut]} | PROBLEMS,
+    response={200: ReleaseOut} | PROBLEMS,
     operation_id="matching_runs_release",
 )
 def runs_release(request: HttpRequest, run_id: int, payload: ReleaseIn) -> Any:
-    """Release the run's kept proposals (or the ones named) to their parties."""
+    """Release several reviewed proposals of a run at once; without confirm, only say what
+    the release would do (how many proposals, how many organisations told)."""
     actor = actor_of(request)
     run = selectors.run_get(actor=actor, run_id=run_id)
-    chosen = selectors.proposal_list(actor=actor, run=run, status="proposed")
-    if payload.proposals is not None:
-        chosen = chosen.filter(pk__in=payload.proposals)
-    released = services.proposals_release(actor=actor, proposals=list(chosen), origin="api")
-    return [
-        presenters.proposal_view(
-            actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=p.pk)
-        )
-        for p in released
-    ]
+    chosen = _chosen_of_run(actor, run, payload.proposals)
+    preview = services.release_preview(actor=actor, proposals=chosen)
+    if not payload.confirm:
+        return _release_out(actor, preview.releasable, preview, confirmed=False)
+    released = services.proposals_release(actor=actor, proposals=chosen, origin="api")
+    return _release_out(actor, released.proposals, preview, confirmed=True)
+
+
+def _chosen_of_run(actor: Any, run: Any, ids: list[int] | None) -> list[Any]:
+    """The proposals of a run named by ``ids``, or its kept and reviewed ones; ids that are
+    not the run's are refused."""
+    found = selectors.proposal_list(actor=actor, run=run)
+    if ids is None:
+        return list(found.filter(status="proposed", reviewed_at__isnull=False))
+    chosen = {p.pk: p for p in found.filter(pk__in=ids)}
+    strangers = [i for i in dict.fromkeys(ids) if i not in chosen]
+    if strangers:
+        message = _("Not proposals of run #%(run)s: %(ids)s.") % {
+            "run": run.pk,
+            "ids": ", ".join(f"#{i}" for i in strangers),
+        }
+        raise ValidationError({"proposals": ValidationError(message, code=ErrorCode.NOT_OF_RUN)})
+    return [chosen[i] for i in dict.fromkeys(ids)]
+
+
+def _release_out(
+    actor: Any, proposals: list[Any], preview: services.ReleasePreview, *, confirmed: bool
+) -> dict[str, Any]:
+    return {
+        "confirmed": confirmed,
+        "proposals": [p.pk for p in proposals],
+        "organisations": preview.organisations,
+        "unreviewed": [p.pk for p in preview.unreviewed],
+        "not_kept": [p.pk for p in preview.not_kept],
+        "released": [
+            presenters.proposal_view(
+                actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=p.pk)
+            )
+            for p in proposals
+        ]
+        if confirmed
+        else [],
+    }
 
 
 @router.get("/proposals", response={200: ProposalPage} | PROBLEMS, operation_id="proposals_list")
@@ -133,6 +171,21 @@ def proposals_curate(request: HttpRequest, proposal_id: int, payload: CurateIn) 
     services.proposal_curate(
         actor=actor, proposal=proposal, keep=payload.keep, note=payload.note, origin="api"
     )
+    return presenters.proposal_view(
+        actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=proposal_id)
+    )
+
+
+@router.post(
+    "/proposals/{proposal_id}/release",
+    response={200: ProposalOut} | PROBLEMS,
+    operation_id="proposals_release",
+)
+def proposals_release(request: HttpRequest, proposal_id: int) -> Any:
+    """Release one kept proposal to its parties and tell them (facilitators)."""
+    actor = actor_of(request)
+    proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
+    services.proposal_release(actor=actor, proposal=proposal, origin="api")
     return presenters.proposal_view(
         actor=actor, proposal=selectors.proposal_get(actor=actor, proposal_id=proposal_id)
     )

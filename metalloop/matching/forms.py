@@ -14,18 +14,34 @@ class RunForm(forms.Form):
 
 
 class CurateForm(forms.Form):
-    keep = forms.BooleanField(label=_("Keep"), required=False)
+    keep = forms.BooleanField(
+        label=_("Keep"),
+        required=False,
+        help_text=_("Kept and reviewed proposals can be released together from the board."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
+    """Why the organisation declines: chosen by the person (nothing is preselected)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why do you decline?"),
+        choices=Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you decline.")},
+    )
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you choose “other”."),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", "id_decline_%s")  # the interest form has a comment too
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class InterestForm(forms.Form):

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from metalloop.exchange.adapters import label_of
 from metalloop.exchange.models import LegalStatus, MaterialForm, ProcessKind, TransportMode
@@ -99,6 +99,18 @@ def result(value: str) -> str:
 
 def verdict(value: str) -> str:
     return str(VERDICTS.get(value, value))
+
+
+def released(proposals: int, organisations: int) -> str:
+    """ "3 proposals released. 4 organisations told." (after a release)."""
+    return " ".join(
+        [
+            ngettext("%(n)s proposal released.", "%(n)s proposals released.", proposals)
+            % {"n": proposals},
+            ngettext("%(n)s organisation told.", "%(n)s organisations told.", organisations)
+            % {"n": organisations},
+        ]
+    )
 
 
 def _number(value: float | None, digits: int = 1) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.models import TimestampedModel
+from metalloop.common.models import BaseModel, TimestampedModel
 from metalloop.exchange.models import Listing, Processor
 from metalloop.network.models import Network
 
@@ -28,7 +28,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class NetworkMatching(models.Model):
+class NetworkMatching(BaseModel):
     """A network's matching settings: its default objective and its reporting shares."""
 
     network = models.OneToOneField(
@@ -170,6 +170,15 @@ class Proposal(TimestampedModel):
         _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
     note = models.TextField(_("facilitator's note"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
     introduced_at = models.DateTimeField(_("introduced"), null=True, blank=True)
 
@@ -189,7 +198,7 @@ class Proposal(TimestampedModel):
         return f"#{self.pk} → {self.demand_id} ({self.tonnes} t)"
 
 
-class ProposalInput(models.Model):
+class ProposalInput(BaseModel):
     """An offer's part in a proposal [t]."""
 
     proposal = models.ForeignKey(
@@ -240,7 +249,7 @@ class Reason(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ProposalParty(models.Model):
+class ProposalParty(BaseModel):
     """An organisation taking part in a proposal, and its answer."""
 
     proposal = models.ForeignKey(
@@ -279,6 +288,11 @@ class ProposalParty(models.Model):
             models.CheckConstraint(
                 condition=~Q(response="declined") | ~Q(reason=""),
                 name="party_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(comment=""),
+                name="party_other_reason_has_text",
+                violation_error_message=_("Say in a few words why you decline."),
             ),
         ]
 

@@ -41,7 +41,13 @@ class RunPage(Schema):
 
 class ReleaseIn(Schema):
     proposals: list[int] | None = Field(
-        None, description="Ids to release; all kept proposals of the run when omitted."
+        None,
+        description="Ids of the run's proposals to release together; when omitted, every kept "
+        "proposal of the run that a facilitator has reviewed.",
+    )
+    confirm: bool = Field(
+        False,
+        description="false (default): only say what the release would do; true: release.",
     )
 
 
@@ -117,13 +123,21 @@ class ProposalOut(Schema):
     status: str
     tonnes: float
     km: float = Field(
-        ..., description="Distance as the crow flies [km], rounded to 10 km until the introduction."
+        ...,
+        description="Delivery distance as the crow flies [km]. Until the introduction, a party "
+        "sees it measured between the positions it is shown (the centre of an anonymous "
+        "party's cell, or the demand's limit where none is shown).",
+    )
+    km_approximate: bool = Field(
+        ..., description="Whether a distance was measured to a cell's centre or a limit."
     )
     mode: str
     co2_t: float | None = Field(
         ..., description="Net CO2 saved [t CO2e]; null without a sourced factor."
     )
-    score: float
+    score: float | None = Field(
+        ..., description="Score (0–100), for the network's facilitators only (null otherwise)."
+    )
     verdict: str
     dilution: float
     demand: SideOut
@@ -134,10 +148,29 @@ class ProposalOut(Schema):
     identities_revealed: bool
     explanation: dict[str, Any]
     note: str
+    reviewed_at: dt.datetime | None = Field(
+        ..., description="When a facilitator last reviewed it (facilitators only)."
+    )
     can_curate: bool
+    can_release: bool
     can_answer: bool
     can_record_outcome: bool
     outcome: OutcomeOut | None
+
+
+class ReleaseOut(Schema):
+    confirmed: bool = Field(..., description="Whether the proposals were released.")
+    proposals: list[int] = Field(..., description="The proposals released (or to release).")
+    organisations: int = Field(
+        ..., description="Distinct organisations told (or to tell), in the platform and by e-mail."
+    )
+    unreviewed: list[int] = Field(
+        ..., description="Chosen proposals nobody has reviewed: a release of several refuses them."
+    )
+    not_kept: list[int] = Field(
+        ..., description="Chosen proposals that are dropped, released or closed already."
+    )
+    released: list[ProposalOut]
 
 
 class ProposalPage(Schema):
@@ -213,7 +246,18 @@ class SavedSearchOut(Schema):
 
 class CandidateOut(SideOut):
     score: float
-    km: float = Field(..., description="Distance as the crow flies [km], rounded to 10 km.")
+    km: float = Field(
+        ...,
+        description="Distance as the crow flies [km] the figures are worked out from: to the "
+        "site, or to the centre of the cell shown for an anonymous listing.",
+    )
+    km_nearest: float = Field(
+        ..., description="To the nearest point of the cell (the distance limit's measure) [km]."
+    )
+    km_farthest: float = Field(..., description="To the farthest corner of the cell [km].")
+    cell_km: list[int] | None = Field(
+        ..., description="Height and width of the cell [km]; null for a site."
+    )
     verdict: str
     co2_per_tonne: float | None = Field(..., description="Net CO2 saved per tonne [t CO2e/t].")
     tonnes: float

@@ -5,17 +5,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import User
-from metalloop.core.matching.index import ListingIndex
-from metalloop.core.matching.listings import horizon
+from metalloop.accounts.permissions import is_admin
+from metalloop.core.geo import Coordinates
+from metalloop.core.matching.index import Candidate, ListingIndex
+from metalloop.core.matching.listings import Demand, Offer, horizon
+from metalloop.exchange.adapters import Position, published_position
 from metalloop.exchange.models import Listing, ListingStatus, Processor, ProcessorStatus
 from metalloop.exchange.permissions import can_edit_listing
-from metalloop.exchange.selectors import ListingFilters, listing_list
+from metalloop.exchange.selectors import (
+    ListingFilters,
+    listing_list,
+    network_crowds,
+    revealed_listing_ids,
+)
 from metalloop.matching import adapters
 from metalloop.matching.models import (
     MatchingRun,
@@ -75,7 +94,11 @@ def _proposal_queryset() -> QuerySet[Proposal]:
 def proposal_list(
     *, actor: Any, network: Network | None = None, status: str = "", run: MatchingRun | None = None
 ) -> QuerySet[Proposal]:
-    """Proposals the actor may see, best first."""
+    """Proposals the actor may see: those it curates best first, the others newest first.
+
+    A proposal's score is worked out from exact sites, so only its curators may see the
+    order it gives; a party's list follows the release (see docs/architecture.md).
+    """
     proposals = _proposal_queryset().filter(proposals_visible_q(actor=actor)).distinct()
     if network is not None:
         proposals = proposals.filter(network=network)
@@ -83,7 +106,16 @@ def proposal_list(
         proposals = proposals.filter(run=run)
     if status:
         proposals = proposals.filter(status=status)
-    return proposals.order_by("-score", "pk")
+    if is_admin(actor):
+        rank: Any = F("score")
+    else:
+        curated = Q(network_id__in=managed_network_ids(actor))
+        rank = Case(When(curated, then=F("score")), default=Value(None), output_field=FloatField())
+    return proposals.annotate(curator_rank=rank).order_by(
+        F("curator_rank").desc(nulls_last=True),
+        F("released_at").desc(nulls_last=True),
+        "-pk",
+    )
 
 
 def inbox_list(*, actor: Any) -> QuerySet[Proposal]:
@@ -282,34 +314,68 @@ def _by_organisation(
 
 @dataclass(frozen=True)
 class ListingCandidate:
+    """A listing that fits another, with what its owner may be shown: the score (0–100),
+    the great-circle distance [km] the figures are worked out from (to the site, or to the
+    centre of the cell shown), the nearest and farthest distance [km] (equal for a site),
+    the height and width of the cell [km] (None for a site), the chemistry verdict and the
+    net CO2 per tonne [t CO2e/t]."""
+
     listing: Listing
     score: float
     great_circle_km: float
+    nearest_km: float
+    farthest_km: float
+    cell_km: tuple[int, int] | None
     verdict: str
     co2_per_tonne: float | None
 
 
 def listing_candidates(*, actor: Any, listing: Listing, limit: int = 10) -> list[ListingCandidate]:
     """The best partners for a listing among the listings the actor may see (for the
-    listing's owner and the facilitators), without running the allocation."""
+    listing's owner and the facilitators), without running the allocation.
+
+    A partner whose owner the actor may not learn is judged by the cell the actor is shown
+    instead of its site (see ``exchange.adapters.published_position``): its distance limit
+    by the cell's nearest point, its figures at the cell's centre, and under a name of its
+    own; one shown nowhere is left out.
+    """
 
     if not can_edit_listing(actor=actor, listing=listing):
         return []
     period = horizon(timezone.localdate(), matching_settings(listing.network).horizon_months)
     assert period.end is not None
-    others = [
+    visible = [
         other
         for other in listing_list(actor=actor, filters=ListingFilters(network=listing.network.slug))
         if other.pk != listing.pk and other.side != listing.side
     ]
+    revealed = revealed_listing_ids(actor=actor, listings=[o.pk for o in visible])
+    crowds = network_crowds([listing.network_id])[listing.network_id]
+    viewer = getattr(actor, "organisation_id", None)
+    positions = {
+        o.pk: published_position(
+            o.site.latitude,
+            o.site.longitude,
+            owner=o.organisation_id,
+            viewer=viewer,
+            revealed=o.pk in revealed,
+            crowds=crowds,
+        )
+        for o in visible
+    }
+    others = [o for o in visible if positions[o.pk].point is not None]
     parties, outcomes = feedback_records(listing.network)
     feedback = adapters.feedback_of(parties, outcomes)
     method = adapters.impact_method(matching_settings(listing.network))
     by_key = {str(o.pk): o for o in others}
+
+    def seen[T: (Offer, Demand)](item: T, other: Listing) -> T:
+        return adapters.as_seen(item, positions[other.pk], revealed=other.pk in revealed)
+
     if listing.side == "offer":
         index = ListingIndex(
             [],
-            [adapters.demand_of(o, period.end) for o in others],
+            [seen(adapters.demand_of(o, period.end), o) for o in others],
             period=period,
             method=method,
             ancestors=adapters.ancestors(),
@@ -318,7 +384,7 @@ def listing_candidates(*, actor: Any, listing: Listing, limit: int = 10) -> list
         found = index.demands_for(adapters.offer_of(listing, period.end), limit)
     else:
         index = ListingIndex(
-            [adapters.offer_of(o, period.end) for o in others],
+            [seen(adapters.offer_of(o, period.end), o) for o in others],
             [],
             period=period,
             method=method,
@@ -326,10 +392,26 @@ def listing_candidates(*, actor: Any, listing: Listing, limit: int = 10) -> list
             feedback=feedback,
         )
         found = index.offers_for(adapters.demand_of(listing, period.end), limit)
-    return [
-        ListingCandidate(by_key[c.key], c.score, c.great_circle_km, c.verdict, c.co2_per_tonne)
-        for c in found
-    ]
+    origin = Coordinates(listing.site.latitude, listing.site.longitude)
+    return [_candidate(by_key[c.key], c, positions[int(c.key)], origin) for c in found]
+
+
+def _candidate(
+    listing: Listing, found: Candidate, at: Position, origin: Coordinates
+) -> ListingCandidate:
+    nearest, farthest = at.nearest_km(origin), at.farthest_km(origin)
+    assert nearest is not None
+    assert farthest is not None
+    return ListingCandidate(
+        listing=listing,
+        score=found.score,
+        great_circle_km=found.great_circle_km,
+        nearest_km=nearest,
+        farthest_km=farthest,
+        cell_km=at.cell.size_km if at.cell else None,
+        verdict=found.verdict,
+        co2_per_tonne=found.co2_per_tonne,
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/answer/", views.proposal_answer, name="proposal_answer"),
     path("proposals/<int:proposal_id>/curate/", views.proposal_curate, name="proposal_curate"),
     path("proposals/<int:proposal_id>/outcome/", views.proposal_outcome, name="proposal_outcome"),
+    path("proposals/<int:proposal_id>/release/", views.proposal_release, name="proposal_release"),
     path("searches/", views.saved_searches, name="saved_searches"),
     path("searches/<int:search_id>/delete/", views.saved_search_delete, name="saved_search_delete"),
     path("notifications/", views.notifications, name="notifications"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from metalloop.accounts import services
 from metalloop.common.models import AuditEvent
@@ -67,3 +69,64 @@ def test_a_malformed_address_is_shown_again_with_a_message(client, smtp_server):
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert smtp_server.messages == []
+
+
+def test_the_mails_to_one_address_are_throttled_with_the_same_answer(client, smtp_server, settings):
+    settings.PASSWORD_RESET_EMAIL_LIMIT = 3
+    UserFactory(email="anna@example.org")
+    addresses = ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"]
+
+    answers = [
+        client.post("/account/password/", {"email": "Anna@Example.org"}, REMOTE_ADDR=address)
+        for address in addresses
+    ]
+
+    assert [(a.status_code, a["Location"]) for a in answers] == [
+        (302, "/account/password/sent/")
+    ] * 4
+    assert [m["To"] for m in smtp_server.messages] == ["anna@example.org"] * 3
+    other = client.post("/account/password/", {"email": "bert@example.org"})
+    assert other["Location"] == "/account/password/sent/"
+
+
+def test_the_mails_asked_for_from_one_client_are_throttled(client, smtp_server, settings):
+    settings.PASSWORD_RESET_CLIENT_LIMIT = 2
+    for name in ("anna", "bert", "carl"):
+        UserFactory(email=f"{name}@example.org")
+
+    for name in ("anna", "bert", "carl"):
+        answer = client.post(
+            "/account/password/", {"email": f"{name}@example.org"}, REMOTE_ADDR="203.0.113.9"
+        )
+        assert answer["Location"] == "/account/password/sent/"
+    elsewhere = client.post(
+        "/account/password/", {"email": "carl@example.org"}, REMOTE_ADDR="198.51.100.7"
+    )
+
+    assert elsewhere["Location"] == "/account/password/sent/"
+    assert [m["To"] for m in smtp_server.messages] == [
+        "anna@example.org",
+        "bert@example.org",
+        "carl@example.org",
+    ]
+
+
+def test_unknown_addresses_count_alike_and_old_requests_expire(client, smtp_server, settings):
+    from metalloop.accounts.models import PasswordResetRequest
+
+    settings.PASSWORD_RESET_EMAIL_LIMIT = 1
+    request_link(client, "niemand@example.org")
+    request_link(client, "niemand@example.org")
+    UserFactory(email="anna@example.org")
+    request_link(client, "anna@example.org")
+    request_link(client, "anna@example.org")
+    assert PasswordResetRequest.objects.count() == 2
+    assert "anna@example.org" not in str(list(PasswordResetRequest.objects.values()))
+
+    PasswordResetRequest.objects.update(
+        requested_at=timezone.now() - dt.timedelta(seconds=settings.PASSWORD_RESET_WINDOW_SECONDS)
+    )
+    request_link(client, "anna@example.org")
+
+    assert [m["To"] for m in smtp_server.messages] == ["anna@example.org"] * 2
+    assert PasswordResetRequest.objects.count() == 1

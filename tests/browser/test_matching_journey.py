@@ -1,9 +1,7 @@
-"""The matching journey in a real browser: the facilitator runs and releases, both parties
-answer, and only then do they see each other."""
+"""The matching journey in a real browser: the facilitator runs, reviews and releases after a
+confirmation, both parties answer, and only then do they see each other."""
 
 from __future__ import annotations
-
-import re
 
 from metalloop.exchange.services import listing_create
 from tests.exchange.conftest import demand_values, offer_values
@@ -24,8 +22,17 @@ def test_run_release_answer_and_introduction(page, network, facilitator, member,
     page.goto(f"/matching/networks/{network.slug}/")
     page.click(f"form[action$='/networks/{network.slug}/run/'] button[type=submit]")
     page.wait_for_selector("table tbody tr td a[href^='/matching/proposals/']")
-    page.click(f"form[action$='/networks/{network.slug}/release/'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/matching/networks/.*"))
+    page.click("table tbody tr td a[href^='/matching/proposals/']")
+    page.check("input[name=keep]")
+    page.click("form[action$='/curate/'] button[type=submit]")
+    page.wait_for_selector("text=Geprüft am")
+    page.goto(f"/matching/networks/{network.slug}/")
+    assert page.is_checked("input[name=proposal]")
+    page.click("#release-form > button[type=submit]")
+    summary = page.locator("#release-summary").inner_text()
+    assert "1 geprüften Vorschlag" in summary and "2 Organisationen" in summary
+    page.click("form:has(input[name=confirm]) button[type=submit]")
+    page.wait_for_selector("text=1 Vorschlag freigegeben. 2 Organisationen benachrichtigt.")
     page.context.clear_cookies()
 
     log_in(page, member)

@@ -70,17 +70,22 @@ def stored_state() -> dict[str, object]:
     return {"organisations": organisations, "sites": sites, "events": AuditEvent.objects.count()}
 
 
+def quoted(cells: list[str]) -> str:
+    """A CSV line as the exports write it: every cell in double quotes."""
+    return ",".join(f'"{cell}"' for cell in cells)
+
+
 def test_export_writes_organisations_as_csv_to_standard_output(registry, network):
     organisation, _other = registry
 
     out, _ = run_command("export", "organisations")
 
     assert out == (
-        f"{','.join(ORGANISATION_COLUMNS)}\r\n"
-        "beta-guss,Beta Guss AG,AG,company,,,,,,\r\n"
-        f"{organisation.slug},{organisation.name},GmbH,company,small,"
-        "collection;recycling_remelting,briquetting;shredding,"
-        f'{network.slug};zweitnetz,https://acme.example,"Schrott, ""Späne"";\r\nund Bleche"\r\n'
+        f"{quoted(ORGANISATION_COLUMNS)}\r\n"
+        '"beta-guss","Beta Guss AG","AG","company","","","","","",""\r\n'
+        f'"{organisation.slug}","{organisation.name}","GmbH","company","small",'
+        '"collection;recycling_remelting","briquetting;shredding",'
+        f'"{network.slug};zweitnetz","https://acme.example","Schrott, ""Späne"";\r\nund Bleche"\r\n'
     )
 
 
@@ -90,10 +95,11 @@ def test_export_writes_coordinates_only_where_they_were_given(registry):
     out, _ = run_command("export", "sites")
 
     assert out.splitlines() == [
-        ",".join(SITE_COLUMNS),
-        "beta-guss,Gießerei,plant,,,Essen,NW,,",
-        f"{organisation.slug},Labor,plant,Rheinlanddamm 1,44135,Dortmund,NW,51.5,7.45",
-        f"{organisation.slug},Werk,plant,,,Duisburg,NW,,",
+        quoted(SITE_COLUMNS),
+        quoted(["beta-guss", "Gießerei", "plant", "", "", "Essen", "NW", "", ""]),
+        quoted([organisation.slug, "Labor", "plant", "Rheinlanddamm 1", "44135"])
+        + ',"Dortmund","NW","51.5","7.45"',
+        quoted([organisation.slug, "Werk", "plant", "", "", "Duisburg", "NW", "", ""]),
     ]
 
 

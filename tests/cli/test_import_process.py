@@ -67,7 +67,6 @@ def wait_for(process: subprocess.Popen[str], marker: str, timeout: float = 240) 
     raise AssertionError(f"no {marker!r} from the import: {process.communicate()[1][-2000:]}")
 
 
-
 def import_listings(file: Path) -> tuple[str, ...]:
     return ("listings", "import", str(file), "--network", "probe-netz", "--as", "probe@example.org")
 

@@ -59,9 +59,9 @@ def test_import_and_export_organisations_and_sites(metalloop, tmp_path):
     )
     assert (exported.returncode, exported.stdout) == (
         0,
-        "organisation,name,kind,street,postcode,place,state,latitude,longitude\n"
-        "acme,Labor,plant,,,Dortmund,NW,51.5,7.45\n"
-        "acme,Werk,plant,,,Duisburg,NW,,\n",
+        '"organisation","name","kind","street","postcode","place","state","latitude","longitude"\n'
+        '"acme","Labor","plant","","","Dortmund","NW","51.5","7.45"\n'
+        '"acme","Werk","plant","","","Duisburg","NW","",""\n',
     )
 
 
@@ -85,7 +85,7 @@ def test_a_rejected_import_exits_non_zero_with_the_errors_by_line(metalloop, tmp
         "CommandError: nothing was imported: 1 row with errors\n",
     )
     assert afterwards.stdout == (
-        "organisation,name,kind,street,postcode,place,state,latitude,longitude\n"
+        '"organisation","name","kind","street","postcode","place","state","latitude","longitude"\n'
     )
 
 

@@ -194,7 +194,8 @@ def test_write_table_keeps_text_that_looks_like_a_formula_as_text_in_xlsx(tmp_pa
     write_table(path, ["description"], [{"description": '=HYPERLINK("http://x")'}])
 
     cell = load_workbook(path).active["A2"]
-    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+    assert (cell.value, cell.data_type) == ('\'=HYPERLINK("http://x")', "s")
+    assert read_table(path).rows[0].cells == {"description": '=HYPERLINK("http://x")'}
 
 
 def test_write_table_writes_csv_with_a_byte_order_mark_for_excel(tmp_path: Path):
@@ -202,10 +203,10 @@ def test_write_table_writes_csv_with_a_byte_order_mark_for_excel(tmp_path: Path)
 
     write_table(path, ["name", "place"], [{"name": "Acme", "place": "Lüdenscheid"}])
 
-    assert path.read_bytes() == "\ufeffname,place\r\nAcme,Lüdenscheid\r\n".encode()
+    assert path.read_bytes() == '\ufeff"name","place"\r\n"Acme","Lüdenscheid"\r\n'.encode()
 
 
-def test_format_csv_quotes_only_where_needed():
-    text = format_csv(["name", "roles"], [{"name": 'Acme "Metall"', "roles": "a;b"}])
+def test_format_csv_quotes_every_cell_so_no_delimiter_starts_a_cell():
+    text = format_csv(["name", "roles"], [{"name": 'Acme "Metall"', "roles": "a;=b"}])
 
-    assert text == 'name,roles\r\n"Acme ""Metall""",a;b\r\n'
+    assert text == '"name","roles"\r\n"Acme ""Metall""","a;=b"\r\n'

@@ -75,7 +75,7 @@ def test_export_writes_csv_to_stdout_and_xlsx_to_a_file(
 ):
     make_listing(site)
     out, _ = run_command("listings", "export", "--network", network.slug, "--as", member.email)
-    assert out.splitlines()[0].startswith("id,side,kind,title")
+    assert out.splitlines()[0].startswith('"id","side","kind","title"')
     assert len(out.splitlines()) == 2
     error, _ = fail_command(
         "listings", "export", "--network", network.slug, "--as", member.email, "--format", "xlsx"
@@ -91,10 +91,9 @@ def test_export_writes_csv_to_stdout_and_xlsx_to_a_file(
 
 
 def test_expire_marks_listings_past_their_end(make_listing, site):
-    make_listing(
-        site,
-        available_from=TODAY - dt.timedelta(days=20),
-        available_until=TODAY - dt.timedelta(days=1),
+    listing = make_listing(site, available_until=TODAY)
+    Listing.objects.filter(pk=listing.pk).update(  # time passed since it was placed
+        available_from=TODAY - dt.timedelta(days=20), available_until=TODAY - dt.timedelta(days=1)
     )
     out, _ = run_command("listings", "expire")
     assert out.strip() == "1 listings expired."

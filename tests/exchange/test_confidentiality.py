@@ -12,11 +12,14 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from metalloop.core.cloaking import Cell
+from metalloop.core.geo import Coordinates, great_circle_km
 from metalloop.exchange import permissions, services
+from metalloop.exchange.adapters import resolve_place
 from metalloop.exchange.models import Listing
 from tests.exchange.test_api import processor_body
 from tests.exchange.test_services import PDF
-from tests.factories import OrganisationFactory, SiteFactory
+from tests.factories import SiteFactory, crowd
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +49,7 @@ def assert_shown(text, listing):
 
 @pytest.fixture
 def neighbours(network):
-    """Two more members with sites in Duisburg: the owner's 10 km cell then holds sites of
-    three organisations, enough to show the cell without pointing at the owner."""
-    for name in ("Nachbar Eins GmbH", "Nachbar Zwei GmbH"):
-        org = OrganisationFactory(name=name)
-        network.memberships.create(organisation=org)
-        SiteFactory(organisation=org, name=f"Werk {name}", place="Duisburg")
+    crowd(network)
 
 
 @pytest.fixture
@@ -154,7 +152,7 @@ def test_the_export_leaves_out_the_owner_of_anonymous_listings(
 ):
     exported = client_for(other_member).get(f"/exchange/export/?network={network.slug}&format=csv")
     text = exported.content.decode("utf-8-sig")
-    rows = {line.split(",")[0]: line for line in text.splitlines()[1:]}
+    rows = {line.split(",")[0].strip('"'): line for line in text.splitlines()[1:]}
     assert set(rows) == {str(secret.pk), str(named_offer.pk)}
     assert_hidden(rows[str(secret.pk)], secret)
     assert named_offer.organisation.slug in rows[str(named_offer.pk)]
@@ -178,37 +176,66 @@ def test_map_markers_of_anonymous_listings_sit_at_the_centre_of_a_ten_kilometre_
     assert [(p["lat"], p["lon"]) for p in detail.context["points"]] == [(51.45, 6.825)]
 
 
-def test_a_radius_search_measures_to_the_coarse_position_so_it_cannot_locate_the_site(
+def test_a_radius_search_measures_to_the_nearest_point_of_the_cell_so_it_cannot_locate_the_site(
     client, token_for, other_member, member, secret, neighbours
 ):
-    # The site lies in Duisburg's centre, its cell centre about 4.5 km away.
+    # The site lies in Duisburg's centre, in the 10 km cell 51.4–51.5 N, 6.75–6.9 E; Moers
+    # lies west of the cell, about 8.3 km from its edge and 9.5 km from the site.
+    moers = resolve_place("Moers").coordinates
+    cell = Cell(1, 1, 514, 45)
+    nearest, farthest = cell.nearest_km(moers), cell.farthest_km(moers)
+
     def found(who, radius):
-        query = f"/api/v1/listings?place=Duisburg&radius_km={radius}"
+        query = f"/api/v1/listings?place=Moers&radius_km={radius}"
         items = client.get(query, headers=token_for(who)).json()["items"]
-        return [(item["id"], item["distance_km"]) for item in items]
+        return [(item["id"], item["distance_km"], item["distance_max_km"]) for item in items]
 
-    assert found(member, 1) == [(secret.pk, 0.0)]
-    assert found(other_member, 1) == []
-    assert found(other_member, 3) == []
-    assert found(other_member, 6) == [(secret.pk, 4.6)]
+    exact = round(great_circle_km(moers, Coordinates(51.43247, 6.76516)), 1)
+    assert found(member, 9) == []
+    assert found(member, 10) == [(secret.pk, exact, exact)]
+    assert found(other_member, 8) == []
+    assert found(other_member, 9) == [(secret.pk, round(nearest, 1), round(farthest, 1))]
+    assert 8 < nearest < 9 < exact < 10
 
 
-def test_where_the_owner_is_alone_in_its_cell_the_next_larger_cell_is_shown(
+def test_where_a_quarter_of_the_cell_is_too_sparse_the_larger_cell_is_shown(
     client, token_for, client_for, network, other_member, secret
 ):
-    # Two other members about 13 km north: not in the owner's 10 km cell, but in its 20 km one.
-    for name, latitude in (("Nord Eins", 51.55), ("Nord Zwei", 51.56)):
-        org = OrganisationFactory(name=name)
-        network.memberships.create(organisation=org)
-        SiteFactory(organisation=org, latitude=latitude, longitude=6.8)
+    # Neighbours everywhere but in the two 10 km cells north of the owner's 10 km cell and of
+    # its western neighbour: the northern half of their 20 km cell (51.4–51.6 N, 6.6–6.9 E)
+    # is empty, so that cell is shown, wherever in it the site lies.
+    crowd(network, skip={(515, 44), (515, 45)})
     body = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member)).json()
     location = body["location"]
-    assert (location["latitude"], location["longitude"]) == (51.5, 6.75)  # cell 51.4–51.6, 6.6–6.9
-    assert (location["precision"], location["cell_km"]) == ("area", 20)
+    assert (location["latitude"], location["longitude"]) == (51.5, 6.75)
+    assert (location["precision"], location["cell_km"], location["state"]) == (
+        "area",
+        [20, 20],
+        "",
+    )
     assert location["cell_deg"] == pytest.approx([0.2, 0.3])
+    assert location["bounds"] == pytest.approx([51.4, 6.6, 51.6, 6.9])
     detail = client_for(other_member).get(f"/exchange/listings/{secret.pk}/")
-    assert "ein Gebiet von etwa 20 km" in detail.text
+    assert "ein Gebiet von etwa 20 × 20 km" in detail.text
     assert [p["cell"] for p in detail.context["points"]] == [pytest.approx([0.2, 0.3])]
+
+
+def test_the_viewers_own_sites_never_make_the_cell_smaller(
+    client, token_for, network, other_member, secret
+):
+    # One neighbour everywhere, and the viewer's own organisation everywhere as well: the
+    # viewer's sites do not count, so one other organisation is not enough for any cell.
+    crowd(network, names=("Nachbar Eins GmbH",))
+    for i in range(8):
+        for j in range(8):
+            cell = Cell(1, 1, 512 + i, 40 + j)
+            SiteFactory(
+                organisation=other_member.organisation,
+                latitude=cell.centre.latitude,
+                longitude=cell.centre.longitude,
+            )
+    body = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member)).json()
+    assert body["location"]["precision"] == "hidden"
 
 
 def test_where_no_cell_holds_three_members_the_listing_is_shown_nowhere(
@@ -219,7 +246,7 @@ def test_where_no_cell_holds_three_members_the_listing_is_shown_nowhere(
     body = client.get(f"/api/v1/listings/{secret.pk}", headers=token_for(other_member)).json()
     assert body["location"] == {
         "latitude": None, "longitude": None, "precision": "hidden", "state": "",
-        "cell_deg": None, "cell_km": None,
+        "cell_deg": None, "cell_km": None, "bounds": None,
     }  # fmt: skip
     page = client_for(other_member).get("/exchange/")
     assert f"/exchange/listings/{secret.pk}/" not in {p["url"] for p in page.context["points"]}

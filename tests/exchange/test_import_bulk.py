@@ -45,6 +45,14 @@ def table_of(*rows: str):
     return parse_csv(HEADER + "".join(row + "\n" for row in rows))
 
 
+def exported_table(actor, network, **changes: str):
+    """The network's export as the actor gets it, with ``changes`` in the first row."""
+    exported = services.listings_export(actor=actor, network=network).content.decode("utf-8-sig")
+    table = parse_csv(exported)
+    table.rows[0].cells.update(changes)
+    return table
+
+
 def written_statements(queries) -> list[str]:
     """The statements that write (``executemany`` is logged as "N times: INSERT …")."""
     statements = [q["sql"].split(" times: ", 1)[-1] for q in queries]
@@ -115,10 +123,9 @@ def test_changes_write_only_what_differs_and_keep_the_rest(
     member, network, site, make_listing, write_path
 ):
     listing = make_listing(site)
-    exported = services.listings_export(actor=member, network=network).content.decode("utf-8-sig")
-    changed = exported.replace("12.5,t", "14,t").replace("Cr=18.1;Ni=8-8.5", "Cr=18.2")
+    changed = exported_table(member, network, quantity="14", chemistry="Cr=18.2")
 
-    result = services.listings_import(actor=member, network=network, table=parse_csv(changed))
+    result = services.listings_import(actor=member, network=network, table=changed)
 
     assert (result.created, result.updated) == (0, 1)
     listing.refresh_from_db()
@@ -205,7 +212,7 @@ def test_a_listing_someone_else_saved_while_the_file_was_checked_is_not_overwrit
     member, facilitator, network, site, make_listing, monkeypatch
 ):
     listing = make_listing(site)
-    exported = services.listings_export(actor=member, network=network).content.decode("utf-8-sig")
+    changed = exported_table(member, network, quantity="14")
     prepare = listing_import.listing_drafts_prepare
 
     def meanwhile(drafts, **kwargs):
@@ -216,9 +223,7 @@ def test_a_listing_someone_else_saved_while_the_file_was_checked_is_not_overwrit
 
     monkeypatch.setattr(listing_import, "listing_drafts_prepare", meanwhile)
     with pytest.raises(services.ImportRejected) as rejected:
-        services.listings_import(
-            actor=member, network=network, table=parse_csv(exported.replace("12.5,t", "14,t"))
-        )
+        services.listings_import(actor=member, network=network, table=changed)
 
     assert [(e.line, e.field, e.message) for e in rejected.value.errors] == [
         (

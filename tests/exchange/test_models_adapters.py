@@ -165,6 +165,24 @@ def test_chemistry_cells_parse_points_ranges_and_limits_and_format_back():
 
 
 @pytest.mark.parametrize(
+    ("text", "shares"),
+    [
+        ("Cu<=0,3", [ElementShare("Cu", None, Decimal("0.3"))]),
+        ("Mo>=0,25", [ElementShare("Mo", Decimal("0.25"), None)]),
+        (
+            "Cr=18,1, Ni=8,0-8,5",
+            [
+                ElementShare("Cr", Decimal("18.1"), Decimal("18.1")),
+                ElementShare("Ni", Decimal("8.0"), Decimal("8.5")),
+            ],
+        ),
+    ],
+)
+def test_a_decimal_comma_is_read_without_any_semicolon(text, shares):
+    assert adapters.parse_chemistry(text) == shares
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("Cr", "Cr: write each element as Symbol=value, e.g. Cr=18.1."),
@@ -185,36 +203,60 @@ def test_element_shares_are_checked_by_the_core_and_keyed_by_element():
         ElementShare("Cr", Decimal(120), None),
         ElementShare("Mo", None, None),
         ElementShare("Ni", Decimal(1), None),
+        ElementShare("", Decimal(1), None),
+        ElementShare("Cu", Decimal("0.123456"), None),
     ]
     with pytest.raises(ValidationError) as refused:
-        adapters.validated_elements(rows, is_offer=True)
+        adapters.validated_elements(rows)
     errors = refused.value.message_dict
     assert errors == {
-        "elements.Ni": ["Ni: the minimum 9 wt-% lies above the maximum 8 wt-%."],
+        "elements.Ni": [
+            "Ni is given more than once; give each element once.",
+            "Ni: the minimum 9 wt-% lies above the maximum 8 wt-%.",
+        ],
         "elements.Xx": ["Xx is not a chemical element symbol (write e.g. Cr, Ni, Mo)."],
         "elements.Cr": ["Cr: a share cannot exceed 100 wt-% (120)."],
         "elements.Mo": ["Mo: give a minimum, a maximum or both."],
+        "elements": ["Choose the element of this row."],
+        "elements.Cu": ["Cu: Ensure that there are no more than 5 decimal places."],
     }
     codes = {k: [e.code for e in v] for k, v in refused.value.error_dict.items()}
     assert codes["elements.Xx"] == ["element_unknown"]
+    rows_of = {k: [e.rows for e in v] for k, v in refused.value.error_dict.items()}
+    assert rows_of == {
+        "elements.Ni": [(0, 4), (0,)],
+        "elements.Xx": [(1,)],
+        "elements.Cr": [(2,)],
+        "elements.Mo": [(3,)],
+        "elements": [(5,)],
+        "elements.Cu": [(6,)],
+    }
 
 
 def test_the_sum_of_the_shares_is_checked_once_every_element_is_valid():
     rows = [ElementShare("Cu", Decimal(70), Decimal(70)), ElementShare("Zn", Decimal(40), None)]
     with pytest.raises(ValidationError) as refused:
-        adapters.validated_elements(rows, is_offer=True)
+        adapters.validated_elements(rows)
     assert refused.value.message_dict == {
         "elements": ["The shares add up to 110 wt-%, more than 100 wt-%."]
     }
 
 
-def test_an_offer_single_value_is_a_point_and_a_demand_single_value_a_limit():
-    offer = adapters.validated_elements([ElementShare("Cr", Decimal(18), None)], is_offer=True)
-    demand = adapters.validated_elements([ElementShare("Cu", None, Decimal("0.3"))], is_offer=False)
-    assert offer == [ElementShare("Cr", Decimal(18), Decimal(18))]
-    assert demand == [ElementShare("Cu", None, Decimal("0.3"))]
-    limits = adapters.composition_of(demand)
-    assert (limits["Cu"].low.percent, limits["Cu"].high.percent) == (0, pytest.approx(0.3))
+@pytest.mark.parametrize(
+    "share",
+    [
+        ElementShare("Mo", None, Decimal("0.3")),  # a maximum alone
+        ElementShare("Cr", Decimal(18), None),  # a minimum alone
+        ElementShare("Ni", Decimal("8.0"), Decimal("8.5")),  # a range
+        ElementShare("Cu", Decimal("0.3"), Decimal("0.3")),  # a point
+    ],
+)
+def test_every_shape_of_a_share_is_kept_as_given(share):
+    assert adapters.validated_elements([share]) == [share]
+    bounds = adapters.composition_of([share])[share.element]
+    low = float(share.min_pct) if share.min_pct is not None else 0.0
+    high = float(share.max_pct) if share.max_pct is not None else 100.0
+    assert (bounds.low.percent, bounds.high.percent) == (pytest.approx(low), pytest.approx(high))
 
 
 def test_grades_are_found_by_code_or_alias_each_once():
@@ -234,14 +276,6 @@ def test_a_material_filter_includes_the_materials_below_it():
     assert {"MAT:steel-stainless-austenitic", "MAT:cast-iron", "MAT:steel-tool"} <= below
     assert "MAT:aluminium" not in below
     assert adapters.material_descendants("MAT:cast-iron") == {"MAT:cast-iron"}
-
-
-def test_coarse_points_are_cell_centres_about_ten_kilometres_apart():
-    assert adapters.coarse_point(51.43247, 6.76516) == (51.45, 6.825)
-    assert adapters.coarse_point(51.40001, 6.75001) == (51.45, 6.825)
-    assert adapters.coarse_point(51.39999, 6.74999) == (51.35, 6.675)
-    origin = adapters.Origin(51.43247, 6.76516, "Duisburg")
-    assert adapters.distance_km(origin, *adapters.coarse_point(51.43247, 6.76516)) < 8
 
 
 @pytest.mark.django_db
@@ -267,17 +301,3 @@ def test_places_resolve_by_town_postcode_with_town_or_registered_postcode():
         with pytest.raises(ValidationError) as refused:
             adapters.resolve_place(text)
         assert refused.value.message_dict["place"][0].startswith(message)
-
-
-def test_a_cell_is_shown_only_when_three_organisations_have_sites_in_it():
-    duisburg = (51.43247, 6.76516)
-    alone = adapters.crowds_of([(1, *duisburg), (1, 51.44, 6.77), (1, 51.41, 6.80)])
-    assert alone.area(*duisburg) is None  # three sites, but one organisation
-    two_more = adapters.crowds_of([(1, *duisburg), (2, 51.44, 6.77), (3, 51.41, 6.80)])
-    area = two_more.area(*duisburg)
-    assert area == adapters.Area(51.45, 6.825, 1)
-    assert area.size_deg == pytest.approx((0.1, 0.15))
-    # A third organisation about 30 km away first shares the 40 km cell (the grid is fixed).
-    far = adapters.crowds_of([(1, *duisburg), (2, 51.44, 6.77), (3, 51.25, 7.1)])
-    assert far.area(*duisburg) == adapters.Area(51.4, 6.9, 4)
-    assert max(adapters.CELL_LEVELS) == 8 and adapters.CROWD == 3

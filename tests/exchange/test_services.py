@@ -140,6 +140,40 @@ def test_an_anonymous_listing_may_not_name_its_owner(member, network, site):
     assert named.title.endswith(name)
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "phrase"),
+    [
+        ("title", "Späne von {slug}", "{base}"),  # the slug folds to the name's own words
+        ("description", "Abholung im Werk Hochfeld, Tor 3", "Werk Hochfeld"),
+        ("description", "Abholung Wörthstr. 12", "Wörthstraße"),
+        ("title", "Späne der {upper}", "{name}"),
+    ],
+)
+def test_the_guard_catches_slug_site_names_and_streets_in_any_case(
+    member, network, site, english, field, text, phrase
+):
+    site.street = "Wörthstraße 12"
+    site.save()
+    organisation = member.organisation
+    values = {"slug": organisation.slug, "name": organisation.name}
+    values["base"] = organisation.name.removesuffix(" GmbH")
+    values["upper"] = organisation.name.upper().replace("Ä", "AE")
+    errors = refused(
+        services.listing_create,
+        actor=member,
+        network=network,
+        site=site,
+        **offer_values(**{field: text.format(**values)}),
+    )
+    assert errors == {
+        field: [
+            f"This text names your organisation (“{phrase.format(**values)}”), but the entry "
+            "does not show its owner; remove it, or show the entry with its owner."
+        ]
+    }
+    assert not Listing.objects.exists()
+
+
 def test_members_may_not_place_listings_for_other_organisations(member, network, other_site):
     with pytest.raises(PermissionDenied, match="You may not place listings for this organisation"):
         services.listing_create(actor=member, network=network, site=other_site, **offer_values())
@@ -249,10 +283,9 @@ def test_a_change_of_the_checked_data_undoes_the_verification(member, facilitato
 
 
 def test_listings_past_their_end_expire_by_the_operator_only(member, make_listing, site):
-    past = make_listing(
-        site,
-        available_until=TODAY - dt.timedelta(days=1),
-        available_from=TODAY - dt.timedelta(days=10),
+    past = make_listing(site, available_until=TODAY)
+    Listing.objects.filter(pk=past.pk).update(  # time passed since it was placed
+        available_from=TODAY - dt.timedelta(days=10), available_until=TODAY - dt.timedelta(days=1)
     )
     current = make_listing(site, available_until=TODAY)
     with pytest.raises(PermissionDenied):

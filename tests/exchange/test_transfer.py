@@ -92,7 +92,7 @@ def test_any_bad_row_rejects_the_whole_file_with_every_error_by_line(member, net
         (4, "quantity", "A quantity must be greater than zero."),
         (4, "grades", "Not a scrap grade or alloy of the knowledge base: EU27:E99."),
         (4, "chemistry", "Xx is not a chemical element symbol (write e.g. Cr, Ni, Mo)."),
-        (5, "chemistry", "Ni is given twice."),
+        (5, "chemistry", "Ni is given more than once; give each element once."),
     ]
     assert rejected.value.message == "nothing was imported: 3 rows with errors"
     assert not Listing.objects.exists()
@@ -182,7 +182,7 @@ def test_a_members_export_leaves_out_hidden_owners_and_still_imports_unchanged(
 def test_changed_rows_update_their_listing_by_id(member, network, site, make_listing):
     listing = make_listing(site)
     exported = services.listings_export(actor=member, network=network)
-    text = exported.content.decode("utf-8-sig").replace("12.5,t", "14,t")
+    text = exported.content.decode("utf-8-sig").replace('"12.5","t"', '"14","t"')
     text = text.replace("Cr=18.1;Ni=8-8.5", "Cr=18.2;Ni=8-8.5")
     result = services.listings_import(actor=member, network=network, table=parse_csv(text))
     assert (result.created, result.updated) == (0, 1)

@@ -8,7 +8,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from metalloop.core.cloaking import Cell
+from metalloop.core.geo import Coordinates, great_circle_km
 from metalloop.matching.models import MatchingRun, ProposalStatus
+from metalloop.reference.impact import load_impact_method
+from tests.factories import crowd
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +75,22 @@ def test_release_and_the_consent_workflow_over_the_api(
     other_organisation,
 ):
     fac, sup, rec = (_client(token_for, u) for u in (facilitator, member, other_member))
-    released = fac.post(
-        f"/api/v1/matching/runs/{run.pk}/release", {}, content_type="application/json"
-    )
-    assert released.status_code == 200 and released.json()[0]["status"] == "released"
+    kept = fac.patch(f"/api/v1/proposals/{proposal.pk}", {"keep": True},
+                     content_type="application/json")  # fmt: skip
+    assert kept.status_code == 200 and kept.json()["reviewed_at"] is not None
+    release = f"/api/v1/matching/runs/{run.pk}/release"
+    preview = fac.post(release, {}, content_type="application/json")
+    assert preview.json() == {
+        "confirmed": False,
+        "proposals": [proposal.pk],
+        "organisations": 2,
+        "unreviewed": [],
+        "not_kept": [],
+        "released": [],
+    }
+    released = fac.post(release, {"confirm": True}, content_type="application/json")
+    assert released.status_code == 200 and released.json()["confirmed"] is True
+    assert released.json()["released"][0]["status"] == "released"
     seen = sup.get(f"/api/v1/proposals/{proposal.pk}").json()
     assert seen["demand"]["organisation"] is None and seen["identities_revealed"] is False
     assert other_organisation.name not in str(seen)
@@ -140,12 +156,15 @@ def test_saved_searches_over_the_api(token_for, member, network):
 
 
 def test_top_candidates_for_a_listing(
-    token_for, member, outsider, offer, demand, other_organisation
+    token_for, member, outsider, offer, demand, other_organisation, network
 ):
+    # Two members only: the anonymous demand is shown nowhere to the supplier (no cell holds
+    # two organisations besides them), so it is no candidate it could judge.
+    assert _client(token_for, member).get(f"/api/v1/matching/candidates/{offer.pk}").json() == []
+    crowd(network)
     found = _client(token_for, member).get(f"/api/v1/matching/candidates/{offer.pk}").json()
     assert [c["listing_id"] for c in found] == [demand.pk]
     assert found[0]["organisation"] is None and other_organisation.name not in str(found)
-    assert found[0]["km"] % 10 == 0
     assert _client(token_for, outsider).get(f"/api/v1/matching/candidates/{offer.pk}").json() == []
 
 
@@ -226,36 +245,72 @@ def test_impact_per_organisation_for_facilitators_only(
     )
 
 
-def test_before_the_introduction_no_figure_tells_the_exact_distance(
+def test_before_the_introduction_a_distance_to_a_party_shown_nowhere_is_its_limit(
     token_for, released, member, other_member
 ):
-    # Two members only: neither site lies in a cell with three, so distances are rounded to
-    # the largest cell (80 km), and freight and net CO2 are worked out from that.
+    # Two members only: neither is shown even an 80 km cell of the other, so the delivery is
+    # taken as the demand's limit (250 km of road), freight and net CO2 worked out from it.
+    method = load_impact_method()
     stored = released.explanation
-    exact_km = stored["legs"][0]["great_circle_km"]
     client = _client(token_for, other_member)
     body = client.get(f"/api/v1/proposals/{released.pk}").json()
-    assert body["km"] == 80.0
+    limit_km = 250 / method.detour.value
+    assert (body["km"], body["km_approximate"], body["score"]) == (round(limit_km, 1), True, None)
     (leg,) = body["explanation"]["legs"]
-    assert leg["great_circle_km"] == 80.0
-    assert leg["freight_t"] == pytest.approx(stored["legs"][0]["freight_t"] * 80.0 / exact_km)
+    assert leg["great_circle_km"] == limit_km
+    assert leg["freight_t"] == leg["tonnes"] * method.freight_per_tonne("road", limit_km)
     co2 = body["explanation"]["co2"]
-    assert co2["net"] == pytest.approx(co2["production_saved"] - leg["freight_t"])
-    assert body["co2_t"] == pytest.approx(co2["net"])
-    assert body["co2_t"] != pytest.approx(released.co2_t)
+    assert co2["net"] == co2["production_saved"] - leg["freight_t"]
+    assert body["co2_t"] == co2["net"]
+    assert (body["explanation"]["score"], body["explanation"]["score_parts"]) == (None, {})
     text = client.get(f"/api/v1/proposals/{released.pk}").content.decode()
+    exact_km = stored["legs"][0]["great_circle_km"]
     assert f"{stored['legs'][0]['freight_t']}" not in text and f"{released.co2_t}" not in text
+    assert f"{exact_km}" not in text and f"{round(exact_km, 1)}" not in text
     for user in (member, other_member):
         answer = _client(token_for, user).post(
             f"/api/v1/proposals/{released.pk}/interest", {}, content_type="application/json"
         )
         assert answer.status_code == 200
     after = client.get(f"/api/v1/proposals/{released.pk}").json()
-    assert after["km"] == round(exact_km, 1)
+    assert (after["km"], after["km_approximate"]) == (round(exact_km, 1), False)
     assert after["co2_t"] == pytest.approx(released.co2_t)
 
 
-def test_candidates_round_the_co2_per_tonne_of_a_hidden_owner(token_for, member, offer, demand):
+def test_before_the_introduction_distances_are_measured_to_the_centre_of_the_cell_shown(
+    token_for, released, member, other_member, network, supplier_site, receiver_site
+):
+    crowd(network)
+    method = load_impact_method()
+    # The receiver in Bottrop sees the supplier's 10 km cell, and the supplier the receiver's.
+    supplier_cell = Cell(1, 1, 514, 45)
+    receiver_cell = Cell(1, 1, 515, 46)
+    supplier = Coordinates(supplier_site.latitude, supplier_site.longitude)
+    receiver = Coordinates(receiver_site.latitude, receiver_site.longitude)
+    assert supplier_cell.contains(supplier) and receiver_cell.contains(receiver)
+    seen = {
+        user: _client(token_for, user).get(f"/api/v1/proposals/{released.pk}").json()
+        for user in (member, other_member)
+    }
+    to_receiver = great_circle_km(supplier, receiver_cell.centre)
+    to_supplier = great_circle_km(supplier_cell.centre, receiver)
+    for user, km in ((member, to_receiver), (other_member, to_supplier)):
+        assert seen[user]["km"] == round(km, 1)
+        (leg,) = seen[user]["explanation"]["legs"]
+        assert leg["great_circle_km"] == km
+        assert leg["freight_t"] == leg["tonnes"] * method.freight_per_tonne("road", km)
+
+
+def test_candidates_of_a_hidden_owner_are_judged_at_the_centre_of_its_cell(
+    token_for, member, offer, demand, network, supplier_site
+):
+    crowd(network)
     (found,) = _client(token_for, member).get(f"/api/v1/matching/candidates/{offer.pk}").json()
-    assert found["km"] == 80.0
-    assert found["co2_per_tonne"] == round(found["co2_per_tonne"], 1)
+    site = Coordinates(supplier_site.latitude, supplier_site.longitude)
+    cell = Cell(1, 1, 515, 46)
+    assert found["km"] == round(great_circle_km(site, cell.centre), 1)
+    assert (found["km_nearest"], found["km_farthest"], found["cell_km"]) == (
+        round(cell.nearest_km(site), 1),
+        round(cell.farthest_km(site), 1),
+        [10, 10],
+    )

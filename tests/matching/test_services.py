@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from metalloop.accounts.models import Notification
+from metalloop.common.errors import ApplicationError
 from metalloop.exchange.permissions import listing_reveals_owner
 from metalloop.exchange.services import listing_create
 from metalloop.matching.models import MatchingRun, Outcome, ProposalParty, ProposalStatus
@@ -16,6 +17,7 @@ from metalloop.matching.services import (
     outcome_record,
     proposal_answer,
     proposal_curate,
+    proposal_release,
     proposals_release,
     run_start,
 )
@@ -67,7 +69,11 @@ def test_curation_drops_and_restores_before_release(facilitator, member, proposa
         proposal_curate(actor=member, proposal=proposal, keep=False)
     proposal_curate(actor=facilitator, proposal=proposal, keep=False, note="Menge prüfen")
     assert proposal.status == ProposalStatus.DROPPED
-    assert proposals_release(actor=facilitator, proposals=[proposal]) == []
+    with pytest.raises(ValidationError):
+        proposals_release(actor=facilitator, proposals=[proposal])
+    with pytest.raises(ApplicationError):
+        proposal_release(actor=facilitator, proposal=proposal)
+    assert not proposal.parties.exists()
     proposal_curate(actor=facilitator, proposal=proposal, keep=True)
     assert proposal.status == ProposalStatus.PROPOSED
 
@@ -92,12 +98,12 @@ def test_release_creates_parties_and_tells_them_without_names(
 
 
 def test_release_mails_the_parties_through_smtp(
-    proposal, facilitator, member, smtp_server, django_capture_on_commit_callbacks
+    proposal, facilitator, member, other_member, smtp_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        proposals_release(actor=facilitator, proposals=[proposal])
+        proposal_release(actor=facilitator, proposal=proposal)
     recipients = {m["To"] for m in smtp_server.messages}
-    assert member.email in recipients
+    assert recipients == {member.email, other_member.email}
     assert all(
         proposal.demand.organisation.name not in m.get_payload() for m in smtp_server.messages
     )

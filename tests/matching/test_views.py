@@ -10,6 +10,7 @@ from metalloop.accounts.models import Notification
 from metalloop.exchange.services import listing_create
 from metalloop.matching.models import ProposalStatus
 from metalloop.matching.services import proposal_answer
+from tests.factories import crowd
 
 from .conftest import offer_values
 
@@ -28,8 +29,12 @@ def test_running_and_releasing_from_the_board(client_for, facilitator, network, 
     client.post(
         f"/matching/networks/{network.slug}/run/", {"objective": "co2", "horizon_months": 12}
     )
-    assert network.proposals.get().status == ProposalStatus.PROPOSED
-    client.post(f"/matching/networks/{network.slug}/release/")
+    proposal = network.proposals.get()
+    assert proposal.status == ProposalStatus.PROPOSED
+    client.post(f"/matching/proposals/{proposal.pk}/curate/", {"keep": "on", "note": "passt"})
+    client.post(
+        f"/matching/networks/{network.slug}/release/", {"proposal": proposal.pk, "confirm": "yes"}
+    )
     assert network.proposals.get().status == ProposalStatus.RELEASED
 
 
@@ -119,8 +124,9 @@ def test_a_saved_search_tells_of_a_fitting_new_listing(
 
 
 def test_the_owner_sees_the_best_candidates_without_their_owners(
-    client_for, member, outsider, offer, demand, other_organisation
+    client_for, member, outsider, offer, demand, other_organisation, network
 ):
+    crowd(network)
     page = client_for(member).get(f"/exchange/listings/{offer.pk}/").content.decode()
     assert demand.title in page
     assert other_organisation.name not in page

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from metalloop.accounts.models import (
     Organisation,
@@ -288,7 +288,8 @@ class TestLoadedDemo:
 
     def test_the_demo_users_exist_with_their_roles_and_can_log_in(self, demo):
         for demo_user in DEMO_USERS:
-            user = authenticate(None, email=demo_user.email, password=demo_user.password)
+            request = RequestFactory().post("/account/login/")
+            user = authenticate(request, email=demo_user.email, password=demo_user.password)
             assert user is not None, demo_user.email
             assert user.role == demo_user.role
             assert user.full_name == demo_user.full_name

@@ -7,7 +7,7 @@ proposals of all outputs count it once between them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from metalloop.core.impact.method import ImpactMethod
 from metalloop.core.matching.listings import Demand, Processor, ProcessorOutput
@@ -90,6 +90,26 @@ def _leg(
         charged * tonnes * method.freight_per_tonne(mode, km),
         charged,
     )
+
+
+def legs_over(
+    legs: Sequence[LegExplanation], great_circle_km: Sequence[float], method: ImpactMethod
+) -> tuple[LegExplanation, ...]:
+    """The same legs over other great-circle distances [km], their road distance and freight
+    worked out anew (for a party who may not learn the exact route before the introduction).
+    """
+    return tuple(
+        _leg(leg.origin, leg.tonnes, km, leg.mode, method, leg.charged_share)
+        for leg, km in zip(legs, great_circle_km, strict=True)
+    )
+
+
+def account_over(account: Co2Account, legs: Sequence[LegExplanation]) -> Co2Account:
+    """The CO2 account with the freight of ``legs`` instead of its own (see
+    :func:`legs_over`)."""
+    freight = sum(leg.freight_t for leg in legs)
+    net = None if account.production_saved is None else account.production_saved - freight
+    return replace(account, freight=freight, net=net)
 
 
 def co2_account(

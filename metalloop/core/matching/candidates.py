@@ -227,10 +227,17 @@ def admissible(
     src: NDArray[np.intp],
     snk: NDArray[np.intp],
     km: NDArray[np.float64],
+    reach_km: NDArray[np.float64] | None = None,
 ) -> Pairs:
-    """Apply every rule to the pairs found and work out their terms."""
+    """Apply every rule to the pairs found and work out their terms.
+
+    ``km`` is the great-circle distance [km] the terms are worked out from; ``reach_km`` the
+    one the distance limit is checked against (by default the same; the nearest point of a
+    cell where only a cell may be shown, see :mod:`metalloop.core.matching.index`).
+    """
     keep = _structural(sources, sinks, src, snk)
-    keep &= km * context.method.detour.value <= sinks.max_km[snk] + 1e-9
+    reach = km if reach_km is None else reach_km
+    keep &= reach * context.method.detour.value <= sinks.max_km[snk] + 1e-9
     keep &= _permitted(sources, sinks, src, snk)
     keep &= _form_accepted(sources, sinks, src, snk)
     common = sources.modes[src] & sinks.modes[snk]

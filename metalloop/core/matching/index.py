@@ -5,6 +5,11 @@ When a member enters an offer, the platform shows at once the demands it could s
 material or grade, a k-d tree over the sites; a query touches only the blocks of the new
 listing and the sites within the farthest accepted distance, then applies the same rules
 and score as a full run.
+
+A listing whose site the asker may not learn comes with the cell shown instead
+(``Offer.area``/``Demand.area``, its ``location`` the cell's centre): its distance limit is
+checked against the nearest point of the cell and its figures are worked out at the centre,
+so that nothing in the answer depends on where in the cell the site lies.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
+from metalloop.core.cloaking import Cell
+from metalloop.core.geo import Coordinates, great_circle_km
 from metalloop.core.impact.method import ImpactMethod
 from metalloop.core.matching.candidates import (
     Pairs,
@@ -97,6 +104,14 @@ class ListingIndex:
         self._sink_reach = {
             key: float(self.sinks.max_km[b.rows].max()) for key, b in self._sink_blocks.items()
         }
+        self._offer_areas = [o.area for o in self.offers]
+        self._demand_areas = [d.area for d in self.demands]
+        # A cell's nearest point lies at most half its diagonal from its centre: searched
+        # that much farther, no listing shown as a cell is missed.
+        self._slack_km = max(
+            (_half_diagonal_km(a) for a in (*self._offer_areas, *self._demand_areas) if a),
+            default=0.0,
+        )
 
     def demands_for(self, offer: Offer, limit: int = 10) -> list[Candidate]:
         """The best demands for a new ``offer``, best first."""
@@ -106,8 +121,9 @@ class ListingIndex:
         if rows.size == 0:
             return []
         km = _km(new.xyz[0], self.sinks.xyz[rows])
-        within = km * self.context.method.detour.value <= self.sinks.max_km[rows] + 1e-9
-        rows, km = rows[within], km[within]
+        reach = _reach_km(offer.location, km, [self._demand_areas[r] for r in rows.tolist()])
+        within = reach * self.context.method.detour.value <= self.sinks.max_km[rows] + 1e-9
+        rows, km, reach = rows[within], km[within], reach[within]
         near = _rows_of(self.sinks, rows)
         limits = DemandLimits(
             self._limits.low[rows],
@@ -119,7 +135,7 @@ class ListingIndex:
         chemistry = (offer_chemistry(new.compositions, self.elements), limits)
         local = np.arange(rows.size, dtype=np.intp)
         src = np.zeros(rows.size, dtype=np.intp)
-        pairs = admissible(new, near, self.context, chemistry, src, local, km)
+        pairs = admissible(new, near, self.context, chemistry, src, local, km, reach)
         pairs = pairs.take(~pairs.lot_short)
         keys_out = [self.demands[int(rows[j])].key for j in pairs.sink]
         return self._ranked(new, near, pairs, keys_out, limit)
@@ -136,12 +152,13 @@ class ListingIndex:
         local = np.arange(rows.size, dtype=np.intp)
         snk = np.zeros(rows.size, dtype=np.intp)
         km = _km(new.xyz[0], near.xyz)
+        limit_km = _reach_km(demand.location, km, [self._offer_areas[r] for r in rows.tolist()])
         elements = limit_elements(new.limits)
         chemistry = (
             offer_chemistry(near.compositions, elements),
             demand_limits(new.limits, list(new.max_dilution), elements),
         )
-        pairs = admissible(near, new, self.context, chemistry, local, snk, km)
+        pairs = admissible(near, new, self.context, chemistry, local, snk, km, limit_km)
         pairs = pairs.take(~pairs.lot_short)
         keys_out = [self.offers[int(rows[i])].key for i in pairs.source]
         return self._ranked(near, new, pairs, keys_out, limit)
@@ -159,7 +176,7 @@ class ListingIndex:
             block = blocks.get(key)
             if block is None:
                 continue
-            hits = block.tree.query_ball_point(xyz, chord(reach[key] / detour))
+            hits = block.tree.query_ball_point(xyz, chord(reach[key] / detour + self._slack_km))
             found.append(block.rows[np.asarray(hits, dtype=np.intp)])
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.intp)
 
@@ -212,6 +229,25 @@ def _blocks(
 
 def _km(point: NDArray[np.float64], others: NDArray[np.float64]) -> NDArray[np.float64]:
     return great_circle(np.linalg.norm(others - point, axis=1))
+
+
+def _reach_km(
+    point: Coordinates, km: NDArray[np.float64], areas: Sequence[Cell | None]
+) -> NDArray[np.float64]:
+    """The distances [km] limits are checked against: ``km`` to a site, the distance to the
+    nearest point of the cell where only a cell may be shown."""
+    if not any(areas):
+        return km
+    return np.fromiter(
+        (a.nearest_km(point) if a else k for a, k in zip(areas, km.tolist(), strict=True)),
+        dtype=float,
+        count=len(areas),
+    )
+
+
+def _half_diagonal_km(cell: Cell) -> float:
+    south, west, north, east = cell.bounds
+    return great_circle_km(Coordinates(south, west), Coordinates(north, east)) / 2
 
 
 def _rows_of[T: (Sources, Sinks)](table: T, rows: NDArray[np.intp]) -> T:

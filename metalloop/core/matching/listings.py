@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from metalloop.core.cloaking import Cell
 from metalloop.core.geo import Coordinates
 from metalloop.core.materials.composition import Composition
 from metalloop.core.materials.specification import Specification
@@ -161,6 +162,10 @@ class Offer:
     committed : Mass
         Already promised in proposals of earlier runs that are still open or settled [t];
         taken off what the horizon offers, so no tonne is promised twice.
+    area : Cell or None
+        Where the site may not be shown to the one the candidates are for: the cell shown
+        instead (``location`` is then its centre). A distance limit is met when the nearest
+        point of the cell is within it.
     """
 
     key: str
@@ -177,6 +182,7 @@ class Offer:
     data_quality: int = 1
     reuse: bool = False
     committed: Mass = field(default_factory=lambda: Mass.t(0.0))
+    area: Cell | None = None
 
     def __post_init__(self) -> None:
         _check_common(self.key, self.modes, self.data_quality)
@@ -216,6 +222,8 @@ class Demand:
         Waste codes the receiver's permits allow; waste with other codes does not fit.
     committed : Mass
         Already promised to it in proposals of earlier runs [t], taken off what it wants.
+    area : Cell or None
+        As for :class:`Offer`: the cell shown instead of a site that may not be shown.
     """
 
     key: str
@@ -235,6 +243,7 @@ class Demand:
     modes: frozenset[TransportMode] = frozenset({TransportMode.ROAD})
     data_quality: int = 1
     committed: Mass = field(default_factory=lambda: Mass.t(0.0))
+    area: Cell | None = None
 
     def __post_init__(self) -> None:
         _check_common(self.key, self.modes, self.data_quality)

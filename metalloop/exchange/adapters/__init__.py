@@ -2,8 +2,10 @@
 codes of the knowledge base (:mod:`.knowledge_base`), chemistry (:mod:`.chemistry`), places
 of the gazetteer, distances and coarsened positions (:mod:`.places`)."""
 
+from metalloop.core.cloaking import Crowds
 from metalloop.exchange.adapters.chemistry import (
     CHEMISTRY_PART,
+    ElementRowError,
     ElementShare,
     composition_of,
     decimal_text,
@@ -24,34 +26,25 @@ from metalloop.exchange.adapters.knowledge_base import (
     waste_code_choices,
 )
 from metalloop.exchange.adapters.places import (
-    CELL_LATITUDE_DEG,
-    CELL_LEVELS,
-    CELL_LONGITUDE_DEG,
-    CROWD,
     POSTCODE,
-    Area,
-    Crowds,
     Origin,
+    Position,
     bounding_box,
-    coarse_point,
     crowds_of,
     distance_km,
+    published_position,
     resolve_place,
 )
 
 __all__ = [
-    "CELL_LATITUDE_DEG",
-    "CELL_LEVELS",
-    "CELL_LONGITUDE_DEG",
     "CHEMISTRY_PART",
-    "CROWD",
     "POSTCODE",
-    "Area",
     "Crowds",
+    "ElementRowError",
     "ElementShare",
     "Origin",
+    "Position",
     "bounding_box",
-    "coarse_point",
     "composition_of",
     "crowds_of",
     "decimal_text",
@@ -66,6 +59,7 @@ __all__ = [
     "name_of",
     "normalised_grades",
     "parse_chemistry",
+    "published_position",
     "r_strategy_choices",
     "resolve_place",
     "validated_elements",

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils.translation import gettext as _
 
 from metalloop.core.materials.composition import (
@@ -32,57 +33,85 @@ class ElementShare:
     max_pct: Decimal | None
 
 
-def validated_elements(rows: Iterable[ElementShare], *, is_offer: bool) -> list[ElementShare]:
+class ElementRowError(ValidationError):
+    """A chemistry error that knows the rows it concerns (positions in the input, from 0), so
+    that a form shows it on the row where it was entered; the API names the element."""
+
+    def __init__(self, message: str, *, code: str, rows: Iterable[int]) -> None:
+        super().__init__(message, code=code)
+        self.rows = tuple(rows)
+
+
+ELEMENT_SHARE = DecimalValidator(max_digits=9, decimal_places=5)
+"""What a share can hold [wt-%] (the column of ``ListingElement``)."""
+
+
+def validated_elements(rows: Iterable[ElementShare]) -> list[ElementShare]:
     """Check the chemistry of a listing with the core's rules; return it cleaned.
 
-    An offer's single value is a point (minimum = maximum); a demand's minimum or maximum
-    alone is a limit. Errors are keyed ``elements.<symbol>`` (or ``elements`` for the sum)
-    so that forms and API clients can show them at the element.
+    Each element's minimum and maximum are kept as given: a point (both equal), a range, or a
+    limit (a maximum or a minimum alone), for offers and demands alike. Errors are keyed
+    ``elements.<symbol>`` (``elements`` for the sum, or a row without an element) and carry
+    the rows they concern, so that the API names the element and a form marks its rows.
     """
     symbols = knowledge().element_symbols
-    errors: dict[str, ValidationError] = {}
+    given = [ElementShare(r.element.strip(), r.min_pct, r.max_pct) for r in rows]
+    positions: dict[str, list[int]] = {}
+    for index, row in enumerate(given):
+        positions.setdefault(row.element, []).append(index)
+    errors: dict[str, list[ValidationError]] = {}
     cleaned: list[ElementShare] = []
-    for row in rows:
-        element = row.element.strip()
-        key = f"elements.{element}"
-        low, high = row.min_pct, row.max_pct
-        if is_offer and (low is None) != (high is None):
-            low = high = low if low is not None else high
-        if any(share.element == element for share in cleaned):
-            errors[key] = ValidationError(
-                _("%(element)s is given twice.") % {"element": element},
-                code=ErrorCode.ANALYSIS_INVALID,
+    for element, found in positions.items():
+        key = f"elements.{element}" if element else "elements"
+        problems = [(index, _row_problem(given[index], symbols)) for index in found]
+        if element and len(found) > 1:
+            message = _("%(element)s is given more than once; give each element once.")
+            errors.setdefault(key, []).append(
+                ElementRowError(
+                    message % {"element": element}, code=ErrorCode.ANALYSIS_INVALID, rows=found
+                )
             )
-            continue
-        if low is None and high is None:
-            errors[key] = ValidationError(
-                _("%(element)s: give a minimum, a maximum or both.") % {"element": element},
-                code=ErrorCode.ANALYSIS_INVALID,
-            )
-            continue
-        try:
-            analysis_from_mapping({element: _bounds(low, high)}, symbols)
-        except AnalysisError as invalid:
-            code = (
-                ErrorCode.ELEMENT_UNKNOWN
-                if invalid.reason == "unknown_element"
-                else ErrorCode.ANALYSIS_INVALID
-            )
-            errors[key] = ValidationError(analysis_message(invalid), code=code)
-            continue
-        cleaned.append(ElementShare(element, low, high))
+        for index, (message, code) in ((i, p) for i, p in problems if p is not None):
+            errors.setdefault(key, []).append(ElementRowError(message, code=code, rows=[index]))
+        if key not in errors:
+            cleaned.append(given[found[0]])
     if not errors and cleaned:
         try:
             analysis_from_mapping(
                 {s.element: _bounds(s.min_pct, s.max_pct) for s in cleaned}, symbols
             )
         except AnalysisError as invalid:
-            errors["elements"] = ValidationError(
-                analysis_message(invalid), code=ErrorCode.ANALYSIS_INVALID
-            )
+            errors["elements"] = [
+                ValidationError(analysis_message(invalid), code=ErrorCode.ANALYSIS_INVALID)
+            ]
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _row_problem(row: ElementShare, symbols: Iterable[str]) -> tuple[str, str] | None:
+    """What is wrong with one row on its own (message, code), if anything."""
+    if not row.element:
+        return _("Choose the element of this row."), ErrorCode.ELEMENT_UNKNOWN
+    low = row.min_pct if row.min_pct is not None else row.max_pct
+    high = row.max_pct if row.max_pct is not None else row.min_pct
+    if low is None or high is None:
+        message = _("%(element)s: give a minimum, a maximum or both.")
+        return message % {"element": row.element}, ErrorCode.ANALYSIS_INVALID
+    try:  # each value given, and a minimum not above a maximum
+        analysis_from_mapping({row.element: [float(low), float(high)]}, symbols)
+    except AnalysisError as invalid:
+        unknown = invalid.reason == "unknown_element"
+        code = ErrorCode.ELEMENT_UNKNOWN if unknown else ErrorCode.ANALYSIS_INVALID
+        return analysis_message(invalid), code
+    for value in (v for v in (row.min_pct, row.max_pct) if v is not None):
+        try:
+            ELEMENT_SHARE(value)
+        except ValidationError as invalid:
+            problem = " ".join(invalid.messages)
+            message = _("%(element)s: %(problem)s") % {"element": row.element, "problem": problem}
+            return message, ErrorCode.ANALYSIS_INVALID
+    return None
 
 
 def _bounds(low: Decimal | None, high: Decimal | None) -> list[float]:
@@ -104,16 +133,21 @@ CHEMISTRY_PART = re.compile(
 )
 
 
+PART_SEPARATOR = re.compile(r";|,(?=\s*[A-Za-z])")
+"""Between two elements: a ";", or a "," before the next symbol (a "," before a digit is a
+decimal comma: ``Cu<=0,3``)."""
+
+
 def parse_chemistry(text: str) -> list[ElementShare]:
     """Parse ``"Cr=18.1;Ni=8.0-8.5;Cu<=0.3;Mn>=0.5"`` [wt-%] (the import and export cell).
 
-    Parts are separated by ";" (then decimal commas work) or, without any ";", by ",". A
-    value is a point, a range ``low-high`` (or ``low..high``), or a limit ``<=`` / ``>=``.
-    Raises ``ValidationError`` on ``chemistry``.
+    Parts are separated by ";", or by "," before the next element symbol, so decimal commas
+    work everywhere (``Cr=18,1;Cu<=0,3``, ``Cu<=0,3``). A value is a point, a range
+    ``low-high`` (or ``low..high``), or a limit ``<=`` / ``>=``. Raises ``ValidationError`` on
+    ``chemistry``.
     """
-    separator = ";" if ";" in text else ","
     shares: list[ElementShare] = []
-    for part in (p.strip() for p in text.split(separator)):
+    for part in (p.strip() for p in PART_SEPARATOR.split(text)):
         if not part:
             continue
         match = CHEMISTRY_PART.match(part)
@@ -125,34 +159,34 @@ def parse_chemistry(text: str) -> list[ElementShare]:
         low: Decimal | None
         high: Decimal | None
         if op == "=":
-            low, high = _range_of(element, value, decimal_comma=separator == ";")
+            low, high = _range_of(element, value)
         else:
-            number = _decimal(element, value, decimal_comma=separator == ";")
+            number = _decimal(element, value)
             low, high = (None, number) if op.startswith("<") else (number, None)
         shares.append(ElementShare(element, low, high))
     return shares
 
 
-def _range_of(element: str, text: str, *, decimal_comma: bool) -> tuple[Decimal, Decimal]:
+def _range_of(element: str, text: str) -> tuple[Decimal, Decimal]:
     for separator in ("..", "–"):
         if separator in text:
             low, high = text.split(separator, 1)
             return (
-                _decimal(element, low, decimal_comma=decimal_comma),
-                _decimal(element, high, decimal_comma=decimal_comma),
+                _decimal(element, low),
+                _decimal(element, high),
             )
     if "-" in text[1:]:
         cut = text.index("-", 1)
         return (
-            _decimal(element, text[:cut], decimal_comma=decimal_comma),
-            _decimal(element, text[cut + 1 :], decimal_comma=decimal_comma),
+            _decimal(element, text[:cut]),
+            _decimal(element, text[cut + 1 :]),
         )
-    value = _decimal(element, text, decimal_comma=decimal_comma)
+    value = _decimal(element, text)
     return value, value
 
 
-def _decimal(element: str, text: str, *, decimal_comma: bool) -> Decimal:
-    cleaned = text.strip().replace(",", ".") if decimal_comma else text.strip()
+def _decimal(element: str, text: str) -> Decimal:
+    cleaned = text.strip().replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

@@ -1,5 +1,6 @@
 """Places and distances: places of the gazetteer for a radius search, great-circle
-distances and positions coarsened to a grid cell that holds sites of several organisations."""
+distances, and the positions a viewer is shown of sites it may not learn (a cell of the
+grid of :mod:`metalloop.core.cloaking`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from metalloop.core.cloaking import (
+    CELL_LATITUDE_DEG,
+    CELL_LONGITUDE_DEG,
+    SHAPES,
+    Cell,
+    Crowds,
+)
+from metalloop.core.cloaking import crowds_of as core_crowds_of
 from metalloop.core.geo import Coordinates, GeoError, PlaceAmbiguous, PlaceUnknown, great_circle_km
 from metalloop.exchange.errors import ErrorCode
 from metalloop.network.adapters import gazetteer
@@ -27,6 +36,10 @@ class Origin:
     latitude: float
     longitude: float
     label: str
+
+    @property
+    def coordinates(self) -> Coordinates:
+        return Coordinates(self.latitude, self.longitude)
 
 
 def resolve_place(text: str) -> Origin:
@@ -95,73 +108,68 @@ def distance_km(origin: Origin, latitude: float, longitude: float) -> float:
     )
 
 
-CELL_LATITUDE_DEG = 0.1
-CELL_LONGITUDE_DEG = 0.15
-"""The base grid anonymous positions are coarsened to: about 11 km × 10 km in Germany."""
-CELL_LEVELS = (1, 2, 4, 8)
-"""Cell sizes tried, in multiples of the base cell (about 10, 20, 40 and 80 km)."""
-CROWD = 3
-"""Fewest organisations of the network with a site in an anonymous listing's cell: a cell
-with fewer would point at its owner through the member registry, which lists every site."""
-
-
-def coarse_point(latitude: float, longitude: float, level: int = 1) -> tuple[float, float]:
-    """The centre of the grid cell of ``level`` a point lies in."""
-    height, width = CELL_LATITUDE_DEG * level, CELL_LONGITUDE_DEG * level
-    return (
-        round((math.floor(latitude / height) + 0.5) * height, 4),
-        round((math.floor(longitude / width) + 0.5) * width, 4),
-    )
-
-
-def _cell(latitude: float, longitude: float, level: int) -> tuple[int, int, int]:
-    height, width = CELL_LATITUDE_DEG * level, CELL_LONGITUDE_DEG * level
-    return level, math.floor(latitude / height), math.floor(longitude / width)
-
-
 @dataclass(frozen=True)
-class Area:
-    """Where an anonymous listing is shown: the centre of a cell [deg] and the cell's size."""
+class Position:
+    """Where a viewer is shown a site: exactly (``cell`` None), as a cell of the grid
+    (``point`` its centre), or nowhere (``point`` None: even the largest cell would point
+    at the owner). Every figure shown about the site is computed from this alone."""
 
-    latitude: float
-    longitude: float
-    level: int
+    point: Coordinates | None
+    cell: Cell | None = None
 
     @property
-    def size_deg(self) -> tuple[float, float]:
-        return CELL_LATITUDE_DEG * self.level, CELL_LONGITUDE_DEG * self.level
+    def precision(self) -> str:
+        if self.point is None:
+            return "hidden"
+        return "site" if self.cell is None else "area"
+
+    def nearest_km(self, origin: Coordinates) -> float | None:
+        """Distance [km] from ``origin`` to the site, or to the nearest point of the cell:
+        the distance limits and radius searches are checked against."""
+        if self.point is None:
+            return None
+        return self.cell.nearest_km(origin) if self.cell else great_circle_km(origin, self.point)
+
+    def farthest_km(self, origin: Coordinates) -> float | None:
+        """Distance [km] from ``origin`` to the site, or to the farthest corner of the cell."""
+        if self.point is None:
+            return None
+        return self.cell.farthest_km(origin) if self.cell else great_circle_km(origin, self.point)
 
 
-@dataclass(frozen=True)
-class Crowds:
-    """The organisations with a site in each cell of each level, for one network."""
-
-    members: Mapping[tuple[int, int, int], frozenset[int]]
-
-    def area(self, latitude: float, longitude: float) -> Area | None:
-        """The smallest cell around the point that holds sites of at least ``CROWD``
-        organisations; ``None`` where even the largest does not (show no position then)."""
-        for level in CELL_LEVELS:
-            if len(self.members.get(_cell(latitude, longitude, level), ())) >= CROWD:
-                return Area(*coarse_point(latitude, longitude, level), level)
-        return None
+def published_position(
+    latitude: float,
+    longitude: float,
+    *,
+    owner: int,
+    viewer: int | None,
+    revealed: bool,
+    crowds: Crowds,
+) -> Position:
+    """The position of a site of ``owner`` as ``viewer`` (an organisation, or None) is
+    shown it: the site where the owner may be known, else its cell (see
+    :mod:`metalloop.core.cloaking`)."""
+    site = Coordinates(latitude, longitude)
+    if revealed:
+        return Position(site)
+    unseen = {owner} if viewer is None else {owner, viewer}
+    cell = crowds.cloak(site, unseen=unseen)
+    return Position(cell.centre if cell else None, cell)
 
 
 def crowds_of(sites: Iterable[tuple[int, float, float]]) -> Crowds:
     """Crowds from ``(organisation id, latitude, longitude)`` of a network's sites."""
-    members: dict[tuple[int, int, int], set[int]] = {}
-    for organisation, latitude, longitude in sites:
-        for level in CELL_LEVELS:
-            members.setdefault(_cell(latitude, longitude, level), set()).add(organisation)
-    return Crowds({cell: frozenset(orgs) for cell, orgs in members.items()})
+    return core_crowds_of((organisation, Coordinates(lat, lon)) for organisation, lat, lon in sites)
 
 
 def bounding_box(origin: Origin, radius_km: float) -> Mapping[str, float]:
     """Latitude and longitude bounds [deg] that hold every point within ``radius_km``."""
-    # An anonymous listing is measured at its cell's centre, up to half the largest cell away.
-    dlat = radius_km / 111.0 + CELL_LATITUDE_DEG * max(CELL_LEVELS)
+    # A hidden site counts as within reach when its cell does: the cell may lie up to one
+    # largest cell beyond the radius.
+    rows, columns = SHAPES[0]
+    dlat = radius_km / 111.0 + CELL_LATITUDE_DEG * rows
     dlon = radius_km / (111.0 * max(0.1, math.cos(math.radians(origin.latitude)))) + (
-        CELL_LONGITUDE_DEG * max(CELL_LEVELS)
+        CELL_LONGITUDE_DEG * columns
     )
     return {
         "latitude__gte": origin.latitude - dlat,

@@ -7,8 +7,10 @@ from metalloop.exchange.forms._common import DATE, EMPTY
 from metalloop.exchange.forms.chemistry import (
     ElementFormSet,
     ElementRowForm,
+    describe_row_errors,
     element_initial,
     element_rows,
+    filled_element_rows,
 )
 from metalloop.exchange.forms.listings import (
     DEFAULT_RADIUS_KM,
@@ -16,7 +18,9 @@ from metalloop.exchange.forms.listings import (
     ImportForm,
     ListingFilterForm,
     ListingForm,
+    SummaryEntry,
     add_listing_errors,
+    listing_error_summary,
     listing_initial,
 )
 from metalloop.exchange.forms.processors import (
@@ -49,12 +53,16 @@ __all__ = [
     "ProcessorForm",
     "ProcessorInputForm",
     "ProcessorOutputForm",
+    "SummaryEntry",
     "add_listing_errors",
     "add_processor_errors",
+    "describe_row_errors",
     "element_initial",
     "element_rows",
+    "filled_element_rows",
     "filled_rows",
     "input_initial",
+    "listing_error_summary",
     "listing_initial",
     "output_initial",
     "processor_initial",

@@ -28,15 +28,36 @@ class ElementRowForm(forms.Form):
 ElementFormSet = forms.formset_factory(ElementRowForm, extra=4)
 
 
-def element_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
-    """The filled chemistry rows of a valid formset."""
+def filled_element_rows(formset: forms.BaseFormSet[Any]) -> list[forms.Form]:
+    """The chemistry rows a person filled in and the form could read, in page order (the
+    positions the services' row errors refer to)."""
     return [
-        row.cleaned_data
+        row
         for row in formset.forms
-        if row.cleaned_data.get("element")
-        or row.cleaned_data.get("min_pct") is not None
-        or row.cleaned_data.get("max_pct") is not None
+        if row.is_valid()
+        and (
+            row.cleaned_data.get("element")
+            or row.cleaned_data.get("min_pct") is not None
+            or row.cleaned_data.get("max_pct") is not None
+        )
     ]
+
+
+def element_rows(formset: forms.BaseFormSet[Any]) -> list[dict[str, Any]]:
+    """The filled chemistry rows as the services take them."""
+    return [row.cleaned_data for row in filled_element_rows(formset)]
+
+
+def describe_row_errors(formset: forms.BaseFormSet[Any]) -> None:
+    """Point the controls of each chemistry row with errors at the row's messages (shown in
+    the table row below it), for screen readers."""
+    for row in formset.forms:
+        if row.errors:
+            for field in row.fields.values():
+                field.widget.attrs |= {
+                    "aria-invalid": "true",
+                    "aria-describedby": f"{row.prefix}-errors",
+                }
 
 
 def element_initial(listing: Any) -> list[dict[str, Any]]:

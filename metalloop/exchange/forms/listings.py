@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from metalloop.common.errors import validation_messages
 from metalloop.exchange import adapters
 from metalloop.exchange.forms._common import DATE, EMPTY, set_choices
+from metalloop.exchange.forms.chemistry import filled_element_rows
 from metalloop.exchange.models import (
     DEMAND_ONLY_FIELDS,
     MAX_DILUTION_PCT,
@@ -30,6 +31,16 @@ from metalloop.exchange.models import (
 )
 
 DEFAULT_RADIUS_KM = 50
+PAGE_ORDER = (
+    "network", "site", "kind", "form", "title", "description", "material", "grades", "size",
+    "legal_status", "waste_code", "quantity", "unit", "unit_mass_kg", "min_quantity", "min_lot_t",
+    "recurrence", "available_from", "available_until", "logistics", "price_eur_per_t",
+    "max_distance_km", "transport_modes", "analysis_method", "analysis_date", "r_strategy",
+    "max_dilution_pct", "accepted_forms", "permitted_waste_codes", "visibility", "status",
+)  # fmt: skip
+"""The fields of the listing form in the order the page shows them (the error summary's)."""
+CHEMISTRY_AFTER = "transport_modes"
+"""The chemistry rows follow this field on the page."""
 
 
 class ListingFilterForm(forms.Form):
@@ -69,6 +80,8 @@ class ListingFilterForm(forms.Form):
 
 class ListingForm(forms.Form):
     """An offer or a demand; the demand-only fields are left out for offers."""
+
+    field_order = PAGE_ORDER
 
     network = forms.ChoiceField(label=_("Network"))
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
@@ -185,15 +198,25 @@ class ListingForm(forms.Form):
             del self.fields["analysis_method"], self.fields["analysis_date"]
         if editing:
             del self.fields["network"]
+            self._offer_current_status()
         else:
             del self.fields["status"]
 
+    def _offer_current_status(self) -> None:
+        """An expired listing's form shows "expired" (it is no choice to make), so that saving
+        other changes keeps it expired rather than sending the first choice."""
+        current = self.initial.get("status")
+        if current == ListingStatus.EXPIRED:
+            field = self.fields["status"]
+            set_choices(field, [(current, ListingStatus(current).label), *field.choices])  # type: ignore[attr-defined]
+
     def service_values(self) -> dict[str, Any]:
-        """The cleaned values as the services take them (empty choices become "")."""
+        """The cleaned values as the services take them (empty choices become ""); a status
+        left as it was is no change."""
         values = dict(self.cleaned_data)
         values.pop("network", None)
         values.pop("site", None)
-        if not values.get("status"):
+        if values.get("status") in ("", None, self.initial.get("status")):
             values.pop("status", None)
         return values
 
@@ -201,19 +224,72 @@ class ListingForm(forms.Form):
 def add_listing_errors(
     form: forms.Form, formset: forms.BaseFormSet[Any], error: ValidationError
 ) -> None:
-    """Show a service's errors where they belong: at the field, at the chemistry row of the
-    element (``elements.Cr``), above the chemistry (``elements``), or above the form."""
-    rows = {row.cleaned_data.get("element"): row for row in formset.forms if row.is_valid()}
-    for field, messages in validation_messages(error).items():
-        for message in messages:
-            if field in form.fields:
-                form.add_error(field, message)
-            elif field.startswith("elements.") and field[9:] in rows:
-                rows[field[9:]].add_error(None, message)
-            elif field.startswith("elements"):
-                formset.non_form_errors().append(message)
-            else:
-                form.add_error(None, message)
+    """Show a service's errors where they belong: at the field (unless the field shows an
+    error of its own already), on each chemistry row an element error names (the rows passed
+    to the service, see ``filled_element_rows``), above the chemistry (``elements``), or above
+    the form."""
+    rows = filled_element_rows(formset)
+    unreadable = set(form.errors)
+    for field, errors in _error_lists(error).items():
+        for invalid in errors:
+            for message in invalid.messages:
+                if field in form.fields:
+                    if field not in unreadable:
+                        form.add_error(field, message)
+                elif isinstance(invalid, adapters.ElementRowError) and invalid.rows:
+                    for index in invalid.rows:
+                        rows[index].add_error(None, message)
+                elif field.startswith("elements"):
+                    formset.non_form_errors().append(message)
+                else:
+                    form.add_error(None, message)
+
+
+def _error_lists(error: ValidationError) -> dict[str, list[ValidationError]]:
+    if hasattr(error, "error_dict"):
+        return {
+            (name if name != NON_FIELD_ERRORS else "__all__"): list(errors)
+            for name, errors in error.error_dict.items()
+        }
+    return {"__all__": list(error.error_list)}
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """One error in the summary at the top of a form: the control to jump to (its id; empty
+    for an error of the whole form), what it is called, and the message."""
+
+    target: str
+    label: str
+    message: str
+
+
+def listing_error_summary(form: forms.Form, formset: forms.BaseFormSet[Any]) -> list[SummaryEntry]:
+    """Every error of the listing form, in the order of the page."""
+    entries = [SummaryEntry("", "", str(m)) for m in form.non_field_errors()]
+    for name in form.fields:
+        field = form[name]
+        target = field.id_for_label or f"{field.auto_id}_0"  # a group: its first box
+        label = str(field.label)
+        entries.extend(SummaryEntry(target, label, str(m)) for m in field.errors)
+        if name == CHEMISTRY_AFTER:
+            entries.extend(_chemistry_entries(formset))
+    return entries
+
+
+def _chemistry_entries(formset: forms.BaseFormSet[Any]) -> list[SummaryEntry]:
+    chemistry = str(_("Chemistry"))
+    entries = [SummaryEntry("chemistry", chemistry, str(m)) for m in formset.non_form_errors()]
+    for number, row in enumerate(formset.forms, start=1):
+        label = str(_("Chemistry, row %(n)s") % {"n": number})
+        target = row["element"].id_for_label
+        entries.extend(SummaryEntry(target, label, str(m)) for m in row.non_field_errors())
+        entries.extend(
+            SummaryEntry(target, label, f"{row[name].label}: {m}")
+            for name in row.fields
+            for m in row[name].errors
+        )
+    return entries
 
 
 def listing_initial(listing: Any) -> dict[str, Any]:

@@ -7,11 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from metalloop.common.models import BaseModel
 from metalloop.exchange import codes
 from metalloop.exchange.models.listings import Listing
 
 
-class ListingGrade(models.Model):
+class ListingGrade(BaseModel):
     """A scrap grade or alloy: what an offer is, or what a demand accepts."""
 
     listing = models.ForeignKey(
@@ -31,7 +32,7 @@ class ListingGrade(models.Model):
         return self.code
 
 
-class ListingElement(models.Model):
+class ListingElement(BaseModel):
     """The share of one element: an offer's analysed range, or a demand's limit [wt-%]."""
 
     listing = models.ForeignKey(

@@ -5,15 +5,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.exchange.errors import ErrorCode
-from metalloop.exchange.models.choices import LegalStatus, QuantityUnit, Side
+from metalloop.exchange.models.choices import LegalStatus, ListingStatus, QuantityUnit, Side
 
 if TYPE_CHECKING:
     from metalloop.exchange.models.listings import Listing
@@ -43,6 +45,8 @@ def listing_errors(listing: Listing) -> dict[str, ValidationError]:
             % {"start": listing.available_from.isoformat()},
             code=ErrorCode.DATES_INVALID,
         )
+    elif (ended := _ended(listing)) is not None:
+        errors["available_until"] = _ended_error(listing, ended)
     if listing.unit == QuantityUnit.PCS and listing.unit_mass_kg is None:
         errors["unit_mass_kg"] = ValidationError(
             _("Give the mass per piece, so that the mass of the listing is known."),
@@ -64,6 +68,31 @@ def listing_errors(listing: Listing) -> dict[str, ValidationError]:
     if listing.side == Side.OFFER:
         errors.update(_demand_field_errors(listing))
     return errors
+
+
+def _ended(listing: Listing) -> dt.date | None:
+    """The end date of an active listing whose availability ended before today (an expired,
+    fulfilled or withdrawn one may keep its past end date)."""
+    until = listing.available_until
+    if listing.status == ListingStatus.ACTIVE and until and until < timezone.localdate():
+        return until
+    return None
+
+
+def _ended_error(listing: Listing, ended: dt.date) -> ValidationError:
+    day = date_format(ended, "SHORT_DATE_FORMAT")
+    message = (
+        _(
+            "The availability has already ended (%(date)s); give today or a later date, or "
+            "leave the end open."
+        )
+        if listing._state.adding
+        else _(
+            "The availability ended on %(date)s; give a later end date to keep the listing "
+            "active, or mark it fulfilled or withdrawn."
+        )
+    )
+    return ValidationError(message % {"date": day}, code=ErrorCode.AVAILABILITY_ENDED)
 
 
 def _quantity_errors(listing: Listing) -> dict[str, ValidationError]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.models import TimestampedModel
+from metalloop.common.models import BaseModel, TimestampedModel
 from metalloop.exchange import codes
 from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models.choices import (
@@ -118,7 +118,7 @@ class Processor(TimestampedModel):
             )
 
 
-class ProcessorInput(models.Model):
+class ProcessorInput(BaseModel):
     """A material a processor accepts, optionally narrowed to a grade or a waste code."""
 
     processor = models.ForeignKey(
@@ -141,7 +141,7 @@ class ProcessorInput(models.Model):
         return " ".join(part for part in (self.material, self.grade, self.waste_code) if part)
 
 
-class ProcessorOutput(models.Model):
+class ProcessorOutput(BaseModel):
     """What a processor makes of its inputs, with the yield [% of the input mass]."""
 
     processor = models.ForeignKey(

@@ -3,10 +3,10 @@ show the owner (organisation, site, person, attachments, exact position) only wh
 ``listing_reveals_owner`` allows it. Everything an actor reads about a listing passes here."""
 
 from metalloop.exchange.presenters.common import (
-    KM_PER_DEGREE_LATITUDE,
     code_out,
     label,
     location_out,
+    position_of,
     quality_out,
     site_out,
 )
@@ -20,7 +20,6 @@ from metalloop.exchange.presenters.listings import (
 from metalloop.exchange.presenters.processors import processor_out, processor_page
 
 __all__ = [
-    "KM_PER_DEGREE_LATITUDE",
     "attachment_out",
     "code_out",
     "label",
@@ -29,6 +28,7 @@ __all__ = [
     "listings_out",
     "location_out",
     "map_points",
+    "position_of",
     "processor_out",
     "processor_page",
     "quality_out",

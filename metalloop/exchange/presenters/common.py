@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from metalloop.exchange import adapters
 from metalloop.exchange.models import (
     QUALITY_MEANINGS,
+    Listing,
+    Processor,
     QualityLevel,
 )
 from metalloop.network.models import Site
@@ -45,38 +47,53 @@ def quality_out(level: QualityLevel) -> dict[str, Any]:
     return {"level": int(level), "label": str(level.label), "meaning": str(QUALITY_MEANINGS[level])}
 
 
-KM_PER_DEGREE_LATITUDE = 111.2
-"""Length of one degree of latitude [km] (mean Earth radius 6371 km × π / 180)."""
+def position_of(
+    actor: Any, record: Listing | Processor, *, revealed: bool, crowds: adapters.Crowds
+) -> adapters.Position:
+    """Where ``actor`` is shown the site of a listing or processor: the site where the owner
+    may be known, else the cell chosen for this viewer (its own organisation's sites do not
+    count, see :mod:`metalloop.core.cloaking`)."""
+    return adapters.published_position(
+        record.site.latitude,
+        record.site.longitude,
+        owner=record.organisation_id,
+        viewer=getattr(actor, "organisation_id", None),
+        revealed=revealed,
+        crowds=crowds,
+    )
 
 
-def location_out(site: Site, *, revealed: bool, crowds: adapters.Crowds) -> dict[str, Any]:
-    """The site where the owner may be known; else the centre of the smallest grid cell
-    (about 10 to 80 km) that holds sites of several of the network's organisations; else no
-    position and no state at all ("hidden": the owner would stand out even at 80 km)."""
-    if revealed:
-        return _location(site.latitude, site.longitude, "site", site.state)
-    area = crowds.area(site.latitude, site.longitude)
-    if area is None:
+def location_out(position: adapters.Position, site: Site) -> dict[str, Any]:
+    """A position as the API and the pages show it: the site with its state; a cell's centre,
+    size and bounds (no state: a cell may cross a border, and the state would narrow it);
+    or nothing at all ("hidden")."""
+    cell = position.cell
+    if position.point is None:
         return {"latitude": None, "longitude": None, "precision": "hidden", "state": "",
-                "cell_deg": None, "cell_km": None}  # fmt: skip
-    return _location(area.latitude, area.longitude, "area", site.state, area.size_deg)
-
-
-def _location(
-    latitude: float,
-    longitude: float,
-    precision: str,
-    state: str,
-    cell_deg: tuple[float, float] | None = None,
-) -> dict[str, Any]:
+                "cell_deg": None, "cell_km": None, "bounds": None}  # fmt: skip
     return {
-        "latitude": round(latitude, 5),
-        "longitude": round(longitude, 5),
-        "precision": precision,
-        "state": state,
-        "cell_deg": list(cell_deg) if cell_deg else None,
-        "cell_km": int(round(cell_deg[0] * KM_PER_DEGREE_LATITUDE, -1)) if cell_deg else None,
+        "latitude": round(position.point.latitude, 5),
+        "longitude": round(position.point.longitude, 5),
+        "precision": position.precision,
+        "state": "" if cell else site.state,
+        "cell_deg": list(cell.size_deg) if cell else None,
+        "cell_km": list(cell.size_km) if cell else None,
+        "bounds": [round(edge, 5) for edge in cell.bounds] if cell else None,
     }
+
+
+def distances_out(
+    position: adapters.Position, origin: adapters.Origin | None
+) -> dict[str, float | None]:
+    """Distance [km, to 0.1] from a search's place to the site, or to the nearest and the
+    farthest point of the cell (what a radius search compares is the nearest)."""
+    if origin is None or position.point is None:
+        return {"distance_km": None, "distance_max_km": None}
+    nearest = position.nearest_km(origin.coordinates)
+    farthest = position.farthest_km(origin.coordinates)
+    assert nearest is not None
+    assert farthest is not None
+    return {"distance_km": round(nearest, 1), "distance_max_km": round(farthest, 1)}
 
 
 def site_out(site: Site) -> dict[str, Any]:

@@ -35,10 +35,12 @@ from metalloop.exchange.permissions import (
 )
 from metalloop.exchange.presenters.common import (
     code_out,
+    distances_out,
     label,
     labels_text,
     location_out,
     number,
+    position_of,
     quality_out,
     site_out,
 )
@@ -76,7 +78,7 @@ def listing_out(
     shown = listing_reveals_owner(actor=actor, listing=listing) if revealed is None else revealed
     if crowds is None:
         crowds = network_crowds([listing.network_id])[listing.network_id]
-    location = location_out(listing.site, revealed=shown, crowds=crowds)
+    position = position_of(actor, listing, revealed=shown, crowds=crowds)
     user = listing.created_by
     return {
         "id": listing.pk,
@@ -152,12 +154,8 @@ def listing_out(
             if shown and user is not None
             else None
         ),
-        "location": location,
-        "distance_km": (
-            round(adapters.distance_km(origin, location["latitude"], location["longitude"]), 1)
-            if origin is not None and location["latitude"] is not None
-            else None
-        ),
+        "location": location_out(position, listing.site),
+        **distances_out(position, origin),
         "attachments": (
             [attachment_out(a) for a in listing.attachments.all()]
             if can_read_attachments(actor=actor, listing=listing)
@@ -200,9 +198,10 @@ def map_points(
     listings = list(listings)
     crowds = network_crowds({listing.network_id for listing in listings})
     for listing in listings:
-        location = location_out(
-            listing.site, revealed=listing.pk in revealed_ids, crowds=crowds[listing.network_id]
+        position = position_of(
+            actor, listing, revealed=listing.pk in revealed_ids, crowds=crowds[listing.network_id]
         )
+        location = location_out(position, listing.site)
         if location["precision"] == "hidden":
             continue
         points.append(

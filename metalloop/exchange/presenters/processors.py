@@ -27,6 +27,7 @@ from metalloop.exchange.presenters.common import (
     label,
     labels_text,
     location_out,
+    position_of,
     site_out,
 )
 from metalloop.exchange.selectors import (
@@ -97,7 +98,9 @@ def processor_out(
             else None
         ),
         "site": site_out(processor.site) if shown else None,
-        "location": location_out(processor.site, revealed=shown, crowds=crowds),
+        "location": location_out(
+            position_of(actor, processor, revealed=shown, crowds=crowds), processor.site
+        ),
         "can_edit": can_edit_processor(actor=actor, processor=processor),
         "created_at": processor.created_at,
         "updated_at": processor.updated_at,

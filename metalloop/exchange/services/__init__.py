@@ -9,6 +9,7 @@ from metalloop.exchange.services.attachments import (
 )
 from metalloop.exchange.services.listing_import import listings_import
 from metalloop.exchange.services.listings import (
+    listing_check,
     listing_create,
     listing_update,
     listing_verify,
@@ -37,6 +38,7 @@ __all__ = [
     "attachment_add",
     "attachment_delete",
     "attachments_sweep",
+    "listing_check",
     "listing_create",
     "listing_export_rows",
     "listing_update",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import Organisation
 from metalloop.common.audit import snapshot
+from metalloop.core.naming import Phrase, owner_phrases, phrases_named
 from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models import Visibility
 from metalloop.network.models import Membership, Network, Site
@@ -71,13 +72,21 @@ class Errors:
 class Batch:
     """What a batch of writes (an import) looked up once for all its records.
 
-    ``members`` holds the ids of the member organisations per network id. The records of a
+    ``members`` holds the ids of the member organisations per network id, ``phrases`` what
+    names each owner (for the owner-name guard; its sites are read once). The records of a
     batch name related records (network, organisation, site) that were just read from the
     database, so their foreign keys are not checked again by a query each; the database
     enforces them on write.
     """
 
     members: dict[int, set[int]] = dataclasses.field(default_factory=dict)
+    phrases: dict[int, tuple[Phrase, ...]] = dataclasses.field(default_factory=dict)
+
+    def owner_phrases(self, organisation: Organisation) -> tuple[Phrase, ...]:
+        """What names the organisation (:func:`owner_phrases_of`), looked up once per batch."""
+        if organisation.pk not in self.phrases:
+            self.phrases[organisation.pk] = owner_phrases_of(organisation)
+        return self.phrases[organisation.pk]
 
 
 RELATED_FIELDS = ["network", "organisation", "site", "created_by", "verified_by"]
@@ -113,24 +122,43 @@ def check_placement(
         )
 
 
+def owner_phrases_of(organisation: Organisation) -> tuple[Phrase, ...]:
+    """What would name ``organisation`` in an anonymous record's texts: its name, short name
+    and slug, and its sites' names and streets (see :mod:`metalloop.core.naming`)."""
+    sites = list(Site.objects.filter(organisation=organisation).values_list("name", "street"))
+    return owner_phrases(
+        name=organisation.name,
+        legal_form=organisation.legal_form,
+        slug=organisation.slug,
+        site_names=[name for name, _street in sites],
+        streets=[street for _name, street in sites if street],
+    )
+
+
 def check_owner_not_named(
-    errors: Errors, *, visibility: str, organisation: Organisation, texts: dict[str, str]
+    errors: Errors,
+    *,
+    visibility: str,
+    organisation: Organisation,
+    texts: dict[str, str],
+    phrases: tuple[Phrase, ...] | None = None,
 ) -> None:
-    """An anonymous record must not name its owner in its own texts."""
+    """An anonymous record must not name its owner in its own texts (``phrases``: the
+    owner's, when already known, e.g. for every row of an import)."""
     if visibility == Visibility.NAMED:
         return
-    names = {organisation.name.casefold()}
-    if organisation.legal_form and organisation.name.endswith(organisation.legal_form):
-        names.add(organisation.name[: -len(organisation.legal_form)].strip(" ,").casefold())
-    names = {name for name in names if len(name) >= 5}
+    if phrases is None:
+        phrases = owner_phrases_of(organisation)
     for field, text in texts.items():
-        if any(name in text.casefold() for name in names):
+        named = phrases_named(text or "", phrases)
+        if named:
             errors.add(
                 field,
                 _(
-                    "This text names your organisation, but the entry is not shown with its "
-                    "owner; remove the name or choose visibility with the owner."
-                ),
+                    "This text names your organisation (“%(phrase)s”), but the entry does not "
+                    "show its owner; remove it, or show the entry with its owner."
+                )
+                % {"phrase": named[0].shown},
                 ErrorCode.OWNER_NAMED,
             )
 

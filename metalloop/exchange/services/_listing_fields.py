@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from metalloop.exchange.adapters import ElementShare, normalised_grades, validated_elements
-from metalloop.exchange.errors import ErrorCode
 from metalloop.exchange.models import (
     DEMAND_ONLY_FIELDS,
     Listing,
     ListingElement,
-    Side,
 )
 from metalloop.exchange.services._common import (
     RELATED_FIELDS,
@@ -115,11 +110,15 @@ def validated_listing(
     *,
     grades: Iterable[str] | None,
     elements: Iterable[ElementShare] | None,
+    exclude: list[str] | None = None,
     batch: Batch | None = None,
 ) -> tuple[list[str] | None, list[ElementShare] | None]:
-    """Check the listing, its placement, grades and chemistry together; all errors at once."""
+    """Check the listing, its placement, grades and chemistry together; all errors at once
+    (``exclude``: fields left out of the checks of single fields; ``batch``: what an import
+    looked up once for all its rows)."""
     errors = Errors()
-    errors.check(lambda: validated(listing, exclude=RELATED_FIELDS if batch else None))
+    skipped = [*(exclude or []), *(RELATED_FIELDS if batch is not None else [])]
+    errors.check(lambda: validated(listing, exclude=skipped or None))
     if listing.organisation_id and listing.site_id and listing.network_id:
         check_placement(
             errors,
@@ -137,31 +136,11 @@ def validated_listing(
                 "description": listing.description,
                 "size": listing.size,
             },
+            phrases=None if batch is None else batch.owner_phrases(listing.organisation),
         )
     found_grades = None if grades is None else errors.check(lambda: normalised_grades(grades))
     found_elements = None
     if elements is not None:
-        found_elements = errors.check(
-            lambda: validated_elements(elements, is_offer=listing.side == Side.OFFER)
-        )
-        for share in found_elements or []:
-            errors.check(
-                partial(
-                    _row_clean,
-                    ListingElement(
-                        element=share.element, min_pct=share.min_pct, max_pct=share.max_pct
-                    ),
-                )
-            )
+        found_elements = errors.check(lambda: validated_elements(elements))
     errors.raise_any()
     return found_grades, found_elements
-
-
-def _row_clean(row: ListingElement) -> None:
-    try:
-        validated(row, exclude=["listing"])
-    except ValidationError as invalid:
-        messages = [m for ms in invalid.message_dict.values() for m in ms]
-        raise ValidationError(
-            {f"elements.{row.element}": ValidationError(messages, code=ErrorCode.ANALYSIS_INVALID)}
-        ) from invalid

@@ -144,21 +144,8 @@ def listing_draft_create(
     ``values`` are the listing's fields by name; fields it leaves out take the model's
     defaults (the same as ``listing_create``'s).
     """
-    owner = organisation or site.organisation
-    if not is_operator(actor) and not can_create_listing(
-        actor=actor, network=network, organisation=owner
-    ):
-        raise PermissionDenied(_("You may not place listings for this organisation."))
     refuse_unknown_fields(values, LISTING_FIELDS)
-    listing = Listing(
-        network=network,
-        organisation=owner,
-        site=site,
-        created_by=actor if not is_operator(actor) else None,
-        **{name: normalised_value(name, value) for name, value in values.items()},
-    )
-    if listing.side == Side.DEMAND and listing.max_dilution_pct is None:
-        listing.max_dilution_pct = Decimal(0)
+    listing = _new_listing(actor, network, site, organisation, values)
     found_grades, found_elements = validated_listing(
         listing, grades=code_list(grades), elements=element_rows(elements), batch=batch
     )
@@ -169,6 +156,88 @@ def listing_draft_create(
         grades=found_grades,
         elements=found_elements,
         changes=diff({}, state),
+    )
+
+
+def _new_listing(
+    actor: Any,
+    network: Network | None,
+    site: Site | None,
+    organisation: Organisation | None,
+    values: Mapping[str, Any],
+) -> Listing:
+    """A listing not yet saved, for an owner the actor may place listings for."""
+    owner = organisation or (site.organisation if site is not None else None)
+    if (
+        network is not None
+        and owner is not None
+        and not is_operator(actor)
+        and not can_create_listing(actor=actor, network=network, organisation=owner)
+    ):
+        raise PermissionDenied(_("You may not place listings for this organisation."))
+    listing = Listing(
+        network=network,
+        organisation=owner,
+        site=site,
+        created_by=actor if not is_operator(actor) else None,
+        **{name: normalised_value(name, value) for name, value in values.items()},
+    )
+    if listing.side == Side.DEMAND and listing.max_dilution_pct is None:
+        listing.max_dilution_pct = Decimal(0)
+    return listing
+
+
+def _apply_changes(actor: Any, listing: Listing, fields: Mapping[str, Any]) -> None:
+    """Set the changed fields on a listing the actor may change."""
+    if not is_operator(actor) and not can_edit_listing(actor=actor, listing=listing):
+        raise PermissionDenied(_("You may not change this listing."))
+    refuse_unknown_fields(fields, UPDATABLE_FIELDS)
+    if "status" in fields and fields["status"] not in STATUSES_BY_UPDATE:
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    _("A listing can be set active, fulfilled or withdrawn; it expires by itself."),
+                    code=ErrorCode.STATUS_INVALID,
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(listing, name, value if name == "site" else normalised_value(name, value))
+
+
+def listing_check(
+    *,
+    actor: Any,
+    side: str,
+    listing: Listing | None = None,
+    network: Network | None = None,
+    site: Site | None = None,
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | Mapping[str, Any]] | None = None,
+    unreadable: Iterable[str] = (),
+    **fields: Any,
+) -> None:
+    """Check a listing as it would be placed (or ``listing`` as it would be changed) without
+    writing anything; raise every error at once.
+
+    A form calls it when some of its fields could not be read (``unreadable``), so that the
+    person sees the rules' errors of all the other fields with the first submit. A new
+    listing leaves unreadable fields out of the checks; a change keeps their stored values.
+    """
+    if listing is None:
+        draft = _new_listing(actor, network, site, None, {"side": side, **fields})
+        skipped = {*unreadable, *(n for n, v in (("network", network), ("site", site)) if not v)}
+        if site is None:
+            skipped.add("organisation")
+    else:
+        draft = Listing.objects.select_related("network", "organisation", "site").get(pk=listing.pk)
+        _apply_changes(actor, draft, fields | ({"site": site} if site is not None else {}))
+        skipped = set()
+    validated_listing(
+        draft,
+        grades=None if grades is None else code_list(grades),
+        elements=None if elements is None else element_rows(elements),
+        exclude=sorted(skipped),
     )
 
 
@@ -203,22 +272,9 @@ def listing_draft_update(
 
     The listing's attributes take the new values; nothing is saved until the draft is.
     """
-    if not is_operator(actor) and not can_edit_listing(actor=actor, listing=listing):
-        raise PermissionDenied(_("You may not change this listing."))
-    refuse_unknown_fields(fields, UPDATABLE_FIELDS)
-    if "status" in fields and fields["status"] not in STATUSES_BY_UPDATE:
-        raise ValidationError(
-            {
-                "status": ValidationError(
-                    _("A listing can be set active, fulfilled or withdrawn; it expires by itself."),
-                    code=ErrorCode.STATUS_INVALID,
-                )
-            }
-        )
     before = listing_state(listing)
     read_version = listing.updated_at
-    for name, value in fields.items():
-        setattr(listing, name, value if name == "site" else normalised_value(name, value))
+    _apply_changes(actor, listing, fields)
     found_grades, found_elements = validated_listing(
         listing,
         grades=None if grades is None else code_list(grades),
@@ -236,7 +292,13 @@ def listing_draft_update(
         grades=found_grades if "grades" in changes else None,
         elements=found_elements if "elements" in changes else None,
         changes=changes,
-        fields=tuple(_saved_field(name) for name in changes if name not in CHILDREN),
+        # The given fields are saved even where the instance held their values already
+        # (as a refused change leaves them), the others where they changed.
+        fields=tuple(
+            dict.fromkeys(
+                [*fields, *(_saved_field(name) for name in changes if name not in CHILDREN)]
+            )
+        ),
         read_version=read_version,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,8 +25,10 @@ from metalloop.exchange.forms import (
     ListingFilterForm,
     ListingForm,
     add_listing_errors,
+    describe_row_errors,
     element_initial,
     element_rows,
+    listing_error_summary,
     listing_initial,
 )
 from metalloop.exchange.models import Side
@@ -97,40 +100,15 @@ def listing_create(request: HttpRequest, side: str) -> HttpResponse:
     """Place an offer or a demand."""
     if side not in Side.values:
         raise Http404("no such side")
-    form = ListingForm(
-        request.POST or None,
-        side=side,
-        networks=network_choices(request.user),
-        sites=site_choices(request.user),
-    )
+    networks, sites = network_choices(request.user), site_choices(request.user)
+    form = ListingForm(request.POST or None, side=side, networks=networks, sites=sites)
     formset = ElementFormSet(request.POST or None, prefix="elements")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            listing = services.listing_create(
-                actor=request.user,
-                network=selectors.network_by_slug(
-                    actor=request.user, slug=form.cleaned_data["network"]
-                ),
-                site=selectors.site_by_id(actor=request.user, site_id=form.cleaned_data["site"]),
-                side=side,
-                elements=element_rows(formset),
-                origin="web",
-                **form.service_values(),
-            )
-        except ValidationError as invalid:
-            add_listing_errors(form, formset, invalid)
-        else:
+    if request.method == "POST":
+        listing = _submitted(request, form, formset, side=side, listing=None)
+        if listing is not None:
             messages.success(request, _("The listing is placed."))
             return redirect("exchange:listing_detail", listing_id=listing.pk)
     return _listing_form(request, form, formset, side=side, listing=None)
-
-
-def _listing_form(
-    request: HttpRequest, form: ListingForm, formset: Any, *, side: str, listing: Any
-) -> HttpResponse:
-    invalid = bool(form.errors or any(f.errors for f in formset.forms) or formset.non_form_errors())
-    context = {"form": form, "formset": formset, "side": side, "listing": listing}
-    return render(request, "exchange/listing_form.html", context, status=400 if invalid else 200)
 
 
 @login_required
@@ -150,22 +128,79 @@ def listing_edit(request: HttpRequest, listing_id: int) -> HttpResponse:
     formset = ElementFormSet(
         request.POST or None, prefix="elements", initial=element_initial(listing)
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.listing_update(
-                actor=request.user,
-                listing=listing,
-                site=selectors.site_by_id(actor=request.user, site_id=form.cleaned_data["site"]),
-                elements=element_rows(formset),
-                origin="web",
-                **form.service_values(),
-            )
-        except ValidationError as invalid:
-            add_listing_errors(form, formset, invalid)
-        else:
-            messages.success(request, _("The changes are saved."))
-            return redirect("exchange:listing_detail", listing_id=listing.pk)
+    if request.method == "POST" and _submitted(
+        request, form, formset, side=listing.side, listing=listing
+    ):
+        messages.success(request, _("The changes are saved."))
+        return redirect("exchange:listing_detail", listing_id=listing.pk)
     return _listing_form(request, form, formset, side=listing.side, listing=listing)
+
+
+def _submitted(
+    request: HttpRequest, form: ListingForm, formset: Any, *, side: str, listing: Any
+) -> Any:
+    """Check the form's shape and the services' rules together, so that every error shows
+    with the first submit; save when both pass. Return the listing saved, or None."""
+    readable = form.is_valid() & formset.is_valid()  # both, whatever the first says
+    placement = _placement(request, form)
+    values = form.service_values()
+    try:
+        if not readable or form.errors:
+            services.listing_check(
+                actor=request.user,
+                side=side,
+                listing=listing,
+                elements=element_rows(formset),
+                unreadable=form.errors,
+                **placement,
+                **values,
+            )
+        elif listing is None:
+            return services.listing_create(
+                actor=request.user, side=side, elements=element_rows(formset), origin="web",
+                **placement, **values,
+            )  # fmt: skip
+        else:
+            return services.listing_update(
+                actor=request.user, listing=listing, elements=element_rows(formset),
+                origin="web", **placement, **values,
+            )  # fmt: skip
+    except ValidationError as invalid:
+        add_listing_errors(form, formset, invalid)
+    return None
+
+
+def _placement(request: HttpRequest, form: ListingForm) -> dict[str, Any]:
+    """The network and site the form names, where it could read them (records the actor may
+    use; an unknown one is an error at its field)."""
+    actor = request.user
+    lookups: dict[str, Callable[[Any], Any]] = {
+        "network": lambda slug: selectors.network_by_slug(actor=actor, slug=slug),
+        "site": lambda pk: selectors.site_by_id(actor=actor, site_id=pk),
+    }
+    placement: dict[str, Any] = {}
+    for name, lookup in lookups.items():
+        if form.cleaned_data.get(name):
+            try:
+                placement[name] = lookup(form.cleaned_data[name])
+            except ValidationError as unknown:
+                add_service_errors(form, unknown)
+    return placement
+
+
+def _listing_form(
+    request: HttpRequest, form: ListingForm, formset: Any, *, side: str, listing: Any
+) -> HttpResponse:
+    summary = listing_error_summary(form, formset) if form.is_bound else []
+    describe_row_errors(formset)
+    context = {
+        "form": form,
+        "formset": formset,
+        "side": side,
+        "listing": listing,
+        "error_summary": summary,
+    }
+    return render(request, "exchange/listing_form.html", context, status=400 if summary else 200)
 
 
 @login_required

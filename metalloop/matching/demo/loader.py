@@ -2,11 +2,11 @@
 
 Every organisation with listings gets a contact user without a password (so introductions
 name a contact; the person can set a password by the e-mailed link). Then, per network with
-listings, the demo facilitator (or the admin) runs matching and releases the proposals, and
-a fixed pattern of answers follows: some proposals are introduced and settled or failed,
-some declined with a reason, the rest left open, so that the board, the inbox, the impact
-dashboard and the effect of feedback can be seen at once. All through the services, inside
-the demo's transaction; the pattern is deterministic.
+listings, the demo facilitator (or the admin) runs matching, reviews (keeps) the proposals and
+releases them together, and a fixed pattern of answers follows: some proposals are introduced
+and settled or failed, some declined with a reason, the rest left open, so that the board, the
+inbox, the impact dashboard and the effect of feedback can be seen at once. All through the
+services, inside the demo's transaction; the pattern is deterministic.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from metalloop.matching.permissions import can_run_matching
 from metalloop.matching.services import (
     outcome_record,
     proposal_answer,
+    proposal_curate,
     proposals_release,
     run_start,
 )
@@ -120,7 +121,11 @@ def _load() -> dict[str, int]:
         proposals = list(
             run.proposals.filter(status=ProposalStatus.PROPOSED).order_by("-score", "pk")
         )
-        released = proposals_release(actor=runner, proposals=proposals, origin=ORIGIN)
+        if not proposals:
+            continue
+        for proposal in proposals:
+            proposal_curate(actor=runner, proposal=proposal, keep=True, origin=ORIGIN)
+        released = proposals_release(actor=runner, proposals=proposals, origin=ORIGIN).proposals
         counts["proposals"] += len(released)
         for n, proposal in enumerate(released):
             counts[_play(proposal, PATTERN[n % len(PATTERN)], n, runner)] += 1

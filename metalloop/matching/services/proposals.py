@@ -1,19 +1,19 @@
-"""Curation, release and the parties' answers; the introduction when all agree."""
+"""Curation (the facilitator's review) and the parties' answers; the introduction when all
+agree. Releases are in :mod:`.releases`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import User
 from metalloop.accounts.services import notification_send
-from metalloop.common.audit import audit_record
+from metalloop.common.audit import audit_record, diff, snapshot
 from metalloop.common.errors import ApplicationError
 from metalloop.common.models import AuditAction
 from metalloop.matching.errors import ErrorCode
@@ -25,104 +25,41 @@ from metalloop.matching.models import (
     Reason,
     Response,
 )
-from metalloop.matching.permissions import can_answer, can_curate_proposal
+from metalloop.matching.permissions import can_answer
 from metalloop.matching.selectors import facilitators_of, users_of
-
-
-def _require_curator(actor: Any, proposal: Proposal) -> None:
-    if not can_curate_proposal(actor=actor, proposal=proposal):
-        raise PermissionDenied(_("Only the network's facilitators curate proposals."))
+from metalloop.matching.services.releases import require_curator
 
 
 @transaction.atomic
 def proposal_curate(
     *, actor: Any, proposal: Proposal, keep: bool, note: str = "", origin: str = ""
 ) -> Proposal:
-    """Keep or drop a proposal before release, with an optional note."""
-    _require_curator(actor, proposal)
+    """Keep or drop a proposal before release, with an optional note; either reviews it."""
+    require_curator(actor, proposal)
     if proposal.status not in (ProposalStatus.PROPOSED, ProposalStatus.DROPPED):
         raise ApplicationError(
             _("Only proposals that have not been released can be curated."),
             code=ErrorCode.WRONG_STATE,
         )
-    before = proposal.status
+    before = _review_state(proposal)
     proposal.status = ProposalStatus.PROPOSED if keep else ProposalStatus.DROPPED
     proposal.note = note.strip()
+    proposal.reviewed_at, proposal.reviewed_by = timezone.now(), actor
     proposal.full_clean()
-    proposal.save(update_fields=["status", "note", "updated_at"])
+    proposal.save(update_fields=["status", "note", "reviewed_at", "reviewed_by", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         instance=proposal,
-        changes={"status": [before, proposal.status]},
+        changes=diff(before, _review_state(proposal)),
         network_ids=[proposal.network_id],
         origin=origin,
     )
     return proposal
 
 
-def _parties_of(proposal: Proposal) -> list[tuple[int, str]]:
-    parties: dict[int, str] = {}
-    for item in proposal.inputs.select_related("offer"):
-        parties.setdefault(item.offer.organisation_id, PartyRole.SUPPLIER)
-    if proposal.processor_id is not None:
-        parties.setdefault(proposal.processor.organisation_id, PartyRole.PROCESSOR)  # type: ignore[union-attr]
-    parties[proposal.demand.organisation_id] = PartyRole.RECEIVER
-    return list(parties.items())
-
-
-@transaction.atomic
-def proposals_release(
-    *, actor: Any, proposals: Iterable[Proposal], origin: str = ""
-) -> list[Proposal]:
-    """Release kept proposals to their parties and tell them (without revealing anyone)."""
-    released = []
-    for proposal in proposals:
-        _require_curator(actor, proposal)
-        if proposal.status != ProposalStatus.PROPOSED:
-            continue
-        proposal.status = ProposalStatus.RELEASED
-        proposal.released_at = timezone.now()
-        proposal.save(update_fields=["status", "released_at", "updated_at"])
-        for organisation_id, role in _parties_of(proposal):
-            ProposalParty.objects.create(
-                proposal=proposal, organisation_id=organisation_id, role=role
-            )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=proposal,
-            changes={"status": [ProposalStatus.PROPOSED, ProposalStatus.RELEASED]},
-            network_ids=[proposal.network_id],
-            origin=origin,
-        )
-        _notify_released(proposal)
-        released.append(proposal)
-    return released
-
-
-def _party_users(proposal: Proposal) -> list[User]:
-    return [u for party in proposal.parties.all() for u in users_of(party.organisation_id)]
-
-
-def _notify_released(proposal: Proposal) -> None:
-    def compose(user: User) -> tuple[str, str]:
-        return (
-            _("New proposal in the material exchange"),
-            _(
-                "The network's facilitator has released a proposal of %(tonnes)s t that "
-                "concerns one of your listings. Please tell whether you are interested; the "
-                "other parties learn who you are only when every party is interested."
-            )
-            % {"tonnes": f"{proposal.tonnes:.1f}"},
-        )
-
-    notification_send(
-        users=_party_users(proposal),
-        kind="proposal_released",
-        compose=compose,
-        url=reverse("matching:proposal", args=[proposal.pk]),
-    )
+def _review_state(proposal: Proposal) -> dict[str, Any]:
+    return snapshot(proposal, ["status", "note", "reviewed_at", "reviewed_by_id"])
 
 
 @transaction.atomic
@@ -147,14 +84,8 @@ def proposal_answer(
                 _("This proposal no longer takes answers."), code=ErrorCode.WRONG_STATE
             )
         raise PermissionDenied(_("Only the parties of a proposal answer it."))
-    if not interested and reason not in Reason.values:
-        raise ValidationError(
-            {
-                "reason": _("Say why you decline: %(reasons)s.")
-                % {"reasons": ", ".join(Reason.values)}
-            },
-            code=ErrorCode.REASON_REQUIRED,
-        )
+    if not interested:
+        _check_decline(reason, comment)
     party = proposal.parties.get(organisation_id=actor.organisation_id)
     before = party.response
     party.response = Response.INTERESTED if interested else Response.DECLINED
@@ -181,6 +112,28 @@ def proposal_answer(
     return proposal
 
 
+def _check_decline(reason: str, comment: str) -> None:
+    """A decline states the reason the person chose; "other" says it in words."""
+    if reason not in Reason.values:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    _("Choose why you decline: one of %(reasons)s.")
+                    % {"reasons": ", ".join(Reason.values)},
+                    code=ErrorCode.REASON_REQUIRED,
+                )
+            }
+        )
+    if reason == Reason.OTHER and not comment.strip():
+        raise ValidationError(
+            {
+                "comment": ValidationError(
+                    _("Say in a few words why you decline."), code=ErrorCode.REASON_TEXT_REQUIRED
+                )
+            }
+        )
+
+
 def _close(proposal: Proposal, status: str) -> None:
     proposal.status = status
     if status == ProposalStatus.INTRODUCED:
@@ -205,7 +158,7 @@ def _notify_declined(proposal: Proposal, party: ProposalParty) -> None:
 
 
 def _notify_introduced(proposal: Proposal) -> None:
-    parties = list(proposal.parties.select_related("organisation"))
+    parties = list(ProposalParty.objects.filter(proposal=proposal).select_related("organisation"))
 
     def compose(user: User) -> tuple[str, str]:
         others = [p for p in parties if p.organisation_id != user.organisation_id]
@@ -228,10 +181,15 @@ def _notify_introduced(proposal: Proposal) -> None:
                 "Every party is interested in proposal #%(id)s (%(tonnes)s t). You may now "
                 "contact each other:\n%(parties)s"
             )
-            % {"id": proposal.pk, "tonnes": f"{proposal.tonnes:.1f}", "parties": "\n".join(lines)},
+            % {
+                "id": proposal.pk,
+                "tonnes": formats.number_format(proposal.tonnes, 1),
+                "parties": "\n".join(lines),
+            },
         )
 
-    users = _party_users(proposal) + list(facilitators_of(proposal.network))
+    users = [u for p in parties for u in users_of(p.organisation_id)]
+    users += list(facilitators_of(proposal.network))
     notification_send(
         users=users,
         kind="introduction",

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.models import Organisation
-from metalloop.common.models import TimestampedModel
+from metalloop.common.models import BaseModel, TimestampedModel
 
 
 class State(models.TextChoices):
@@ -34,7 +34,7 @@ class State(models.TextChoices):
     TH = "TH", "Thüringen"
 
 
-class BilingualName(models.Model):
+class BilingualName(BaseModel):
     """Abstract: a German and an English name; ``name`` follows the active language."""
 
     name_de = models.CharField(_("name (German)"), max_length=150)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metalloop.accounts.models import Organisation, ValueChainStage
-from metalloop.common.models import TimestampedModel
+from metalloop.common.models import BaseModel, TimestampedModel
 from metalloop.network.models.registry import Network
 
 
@@ -44,7 +44,7 @@ class TopicTable(TimestampedModel):
         return self.name
 
 
-class ActionField(models.Model):
+class ActionField(BaseModel):
     """A field of action of a topic table (Handlungsfeld)."""
 
     topic_table = models.ForeignKey(

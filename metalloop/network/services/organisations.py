@@ -316,7 +316,9 @@ def organisation_draft_update(
         network_ids=current | {n.pk for n in joined},
         joined=joined,
         left=left,
-        fields=tuple(name for name in changes if name not in RELATED),
+        # The given fields are saved even where the instance held their values already
+        # (as a refused change leaves them), the others where they changed.
+        fields=tuple(dict.fromkeys([*fields, *(n for n in changes if n not in RELATED)])),
         read_version=read_version,
     )
 

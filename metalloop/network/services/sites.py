@@ -152,7 +152,9 @@ def site_draft_update(
         created=False,
         changes=diff(before, snapshot(site, TRACKED)),
         network_ids=organisation_network_ids(site.organisation),
-        fields=tuple(name for name in STORED if stored[name] != after[name]),
+        fields=tuple(
+            dict.fromkeys([*fields, *(n for n in STORED if stored[n] != after[n])])
+        ),  # the given ones even where a refused change left their values on the instance
         read_version=read_version,
     )
 

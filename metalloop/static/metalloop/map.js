@@ -101,12 +101,20 @@
     basemap.then(function () { show(points); });
   }
 
-  // Pages that replace their results in place (htmx) draw the new points with this.
-  window.metalloopMap = {
-    redraw: function (points) {
-      if (state.map) { state.element.dataset.ready = "false"; show(points); }
-    },
-  };
+  function redraw(points) {
+    if (state.map) { state.element.dataset.ready = "false"; show(points); }
+  }
+
+  // Pages that replace their results in place (htmx) carry the new points in the results,
+  // as JSON in #result-points: draw them after the swap.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var points = document.getElementById("result-points");
+    if (event.detail.target && event.detail.target.id === "results" && points) {
+      redraw(JSON.parse(points.textContent));
+    }
+  });
+
+  window.metalloopMap = { redraw: redraw };
 
   document.addEventListener("DOMContentLoaded", init);
 })();

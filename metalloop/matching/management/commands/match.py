@@ -1,26 +1,29 @@
-"""``metalloop match run|show``: run matching for a network at the command line."""
+"""``metalloop match run|show|release``: run matching for a network, show a run, release
+proposals to their parties at the command line."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from metalloop.accounts.management.lookups import user_named
 from metalloop.common.errors import ApplicationError, one_line
 from metalloop.exchange.selectors import network_by_slug
-from metalloop.matching import selectors, services
+from metalloop.matching import labels, selectors, services
 from metalloop.matching.models import Objective
 
 BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Run matching for a network, or show a run's summary."
+    help = "Run matching for a network, show a run's summary, or release proposals."
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -31,7 +34,34 @@ class Command(BaseCommand):
         run.add_argument("--months", type=int, default=None, help="planning horizon [months]")
         show = actions.add_parser("show", help="print a run's summary")
         show.add_argument("run_id", type=int)
-        for action in (run, show):
+        release = actions.add_parser(
+            "release",
+            help="release one proposal, or several reviewed ones, to their parties (they are "
+            "told in the platform and by e-mail)",
+        )
+        chosen = release.add_mutually_exclusive_group(required=True)
+        chosen.add_argument(
+            "--proposal",
+            dest="proposal_ids",
+            type=int,
+            action="append",
+            metavar="ID",
+            help="a proposal to release (repeat for several)",
+        )
+        chosen.add_argument(
+            "--run",
+            dest="run_id",
+            type=int,
+            metavar="RUN_ID",
+            help="with --reviewed: every kept, reviewed proposal of this run",
+        )
+        release.add_argument(
+            "--reviewed",
+            action="store_true",
+            help="take the run's reviewed proposals (required with --run)",
+        )
+        release.add_argument("--yes", action="store_true", help="release without asking")
+        for action in (run, show, release):
             action.add_argument("--as", dest="as_user", required=True, metavar="EMAIL",
                                 help="act as this user, with their rights")  # fmt: skip
 
@@ -59,6 +89,69 @@ class Command(BaseCommand):
 
     def _show(self, run_id: int, as_user: str, **__: Any) -> None:
         self._summary(selectors.run_get(actor=user_named(as_user), run_id=run_id))
+
+    def _release(
+        self,
+        as_user: str,
+        proposal_ids: list[int] | None,
+        run_id: int | None,
+        reviewed: bool,
+        yes: bool,
+        **options: Any,
+    ) -> None:
+        actor = user_named(as_user)
+        chosen = self._chosen(actor, proposal_ids, run_id, reviewed)
+        single = proposal_ids is not None and len(set(proposal_ids)) == 1
+        preview = services.release_preview(actor=actor, proposals=chosen, reviewed_only=not single)
+        preview.refuse_if_blocked()
+        self.stdout.write(self._plan(preview))
+        if not yes and not self._confirmed(options.get("stdin") or sys.stdin):
+            raise CommandError(_("Nothing released."))
+        if single:
+            released = services.proposal_release(actor=actor, proposal=chosen[0], origin="cli")
+        else:
+            released = services.proposals_release(actor=actor, proposals=chosen, origin="cli")
+        self.stdout.write(labels.released(len(released.proposals), released.organisations))
+
+    def _chosen(
+        self, actor: Any, proposal_ids: list[int] | None, run_id: int | None, reviewed: bool
+    ) -> list[Any]:
+        if proposal_ids is not None:
+            ids = list(dict.fromkeys(proposal_ids))
+            return [selectors.proposal_get(actor=actor, proposal_id=i) for i in ids]
+        if not reviewed:
+            raise CommandError(
+                _("Add --reviewed: only reviewed proposals of a run are released together.")
+            )
+        run = selectors.run_get(actor=actor, run_id=run_id or 0)
+        found = selectors.proposal_list(actor=actor, run=run, status="proposed")
+        return list(found.filter(reviewed_at__isnull=False))
+
+    def _plan(self, preview: services.ReleasePreview) -> str:
+        n, organisations = len(preview.releasable), preview.organisations
+        ids = ", ".join(f"#{p.pk}" for p in preview.releasable)
+        return " ".join(
+            [
+                ngettext(
+                    "%(n)s proposal will be released (%(ids)s).",
+                    "%(n)s proposals will be released (%(ids)s).",
+                    n,
+                )
+                % {"n": n, "ids": ids},
+                ngettext(
+                    "%(n)s organisation will be told.",
+                    "%(n)s organisations will be told.",
+                    organisations,
+                )
+                % {"n": organisations},
+            ]
+        )
+
+    def _confirmed(self, stream: TextIO) -> bool:
+        self.stdout.write(_("Release them? [y/N] "), ending="")
+        self.stdout.flush()
+        answer = stream.readline().strip().casefold()
+        return answer in {"y", "yes", "j", "ja"}
 
     def _bar(self, step: str, share: float) -> None:
         done = int(BAR_WIDTH * share)
