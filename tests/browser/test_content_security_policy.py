@@ -13,7 +13,7 @@ from metalloop.exchange.services import listing_create
 from metalloop.matching.services import (
     outcome_record,
     proposal_answer,
-    proposals_release,
+    proposal_release,
     run_start,
 )
 from tests.exchange.conftest import demand_values, offer_values
@@ -78,7 +78,7 @@ def exchange(network, facilitator, member, other_member):
     listing_create(actor=None, network=network, site=receiver, **demand_values())
     run = run_start(actor=facilitator, network=network)
     proposal = run.proposals.get()
-    proposals_release(actor=facilitator, proposals=[proposal])
+    proposal_release(actor=facilitator, proposal=proposal)
     proposal_answer(actor=member, proposal=proposal, interested=True)
     proposal_answer(actor=other_member, proposal=proposal, interested=True)
     outcome_record(
