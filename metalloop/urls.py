@@ -20,3 +20,5 @@ urlpatterns = [
     path("matching/", include("metalloop.matching.urls")),
     path("", include("metalloop.network.urls")),
 ]
+
+handler400 = "metalloop.common.views.bad_request"

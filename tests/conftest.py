@@ -180,6 +180,16 @@ def smtp_server(settings):
     controller.stop()
 
 
+@pytest.fixture(params=["direct", "staged"])
+def write_path(request, monkeypatch):
+    """Run a test of bulk writes with the rows written directly and (on SQLite) staged in
+    temporary tables first, as a large import writes them."""
+    from metalloop.common import bulk
+
+    monkeypatch.setattr(bulk, "STAGE_FROM_ROWS", 1 if request.param == "staged" else 10**9)
+    return request.param
+
+
 SCHEMATHESIS_RUNS: dict[str, dict] = {}
 
 

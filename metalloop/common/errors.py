@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 
 class ApplicationError(Exception):
@@ -60,3 +70,21 @@ def one_line(error: Exception) -> str:
             for field, messages in validation_messages(error).items()
         )
     return str(getattr(error, "message", error))
+
+
+def too_much_data_message(error: Exception) -> str:
+    """Say which of Django's request limits a request broke, for the person who sent it."""
+    if isinstance(error, RequestDataTooBig):
+        return _(
+            "The request sent more than %(size)s of form data; files count separately. "
+            "Send less text at once."
+        ) % {"size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    if isinstance(error, TooManyFieldsSent):
+        return _("The request sent more than %(count)s fields; send fewer at once.") % {
+            "count": number_format(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, force_grouping=True)
+        }
+    if isinstance(error, TooManyFilesSent):
+        return _("The request sent more than %(count)s files; send fewer at once.") % {
+            "count": number_format(settings.DATA_UPLOAD_MAX_NUMBER_FILES, force_grouping=True)
+        }
+    return _("The request could not be read.")

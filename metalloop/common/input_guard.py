@@ -3,8 +3,9 @@
 PostgreSQL cannot store or even compare text holding a NUL character (U+0000): a NUL in a
 path, query parameter, cookie or form/JSON field would reach a query and fail there with a
 server error. One middleware refuses such requests with 400 for every interface, and answers
-a body above Django's upload limits with 413 (or 400 for too many fields) instead of letting
-the exception escape. The contents of uploaded files are binary and never inspected.
+a body above Django's upload limits (size, fields, files) with 413 saying which limit,
+instead of letting the exception escape. The contents of uploaded files are binary and never
+inspected.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from metalloop.common.errors import too_much_data_message
 from metalloop.common.problems import problem, unreadable_title
+from metalloop.common.views import bad_request
 
 NUL = "\x00"
 # A JSON string escape \u0000 that is not itself escaped (an odd run of backslashes before "u0000").
@@ -41,10 +44,10 @@ class InputGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             where = nul_location(request)
-        except RequestDataTooBig:
-            return refusal(request, status=413, detail=_("The request body is too large."))
-        except (TooManyFieldsSent, TooManyFilesSent):
-            return refusal(request, status=400, detail=_("The request has too many fields."))
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as too_much:
+            if request.path.startswith("/api/"):
+                return problem(request, status=413, title=too_much_data_message(too_much))
+            return bad_request(request, too_much)
         except (MultiPartParserError, SuspiciousOperation):
             return refusal(request, status=400, detail=_("The request body cannot be read."))
         if where:

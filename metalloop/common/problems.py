@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
+    SuspiciousOperation,
     TooManyFieldsSent,
     TooManyFilesSent,
     ValidationError,
@@ -18,7 +19,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
-from metalloop.common.errors import ApplicationError, validation_codes, validation_messages
+from metalloop.common.errors import (
+    ApplicationError,
+    too_much_data_message,
+    validation_codes,
+    validation_messages,
+)
+from metalloop.common.imports import ImportRejected
+from metalloop.common.tabular import TableError, TableTooLarge
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 # ninja's message when a body is no JSON at all (it wraps every parser error in it).
@@ -103,26 +111,6 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             codes=validation_codes(exc),
         )
 
-    @api.exception_handler(RequestDataTooBig)
-    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        # Multipart bodies of the API are parsed by the endpoint, not by the input guard.
-        return problem(
-            request,
-            status=413,
-            title=_("The request is too large."),
-            detail=_("The request body is too large."),
-        )
-
-    @api.exception_handler(TooManyFieldsSent)
-    @api.exception_handler(TooManyFilesSent)
-    def on_too_many_fields(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return problem(
-            request,
-            status=400,
-            title=unreadable_title(),
-            detail=_("The request has too many fields."),
-        )
-
     @api.exception_handler(UnreadableRequest)
     def on_unreadable(request: HttpRequest, exc: UnreadableRequest) -> HttpResponse:
         return problem(request, status=400, title=unreadable_title(), detail=exc.detail)
@@ -158,6 +146,43 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
     def on_conflict(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
         return problem(request, status=409, title=exc.message, code=exc.code, **exc.extra)
+
+    @api.exception_handler(ImportRejected)
+    def on_rejected_import(request: HttpRequest, exc: ImportRejected) -> HttpResponse:
+        return problem(
+            request,
+            status=422,
+            title=exc.message,
+            code=exc.code,
+            rows=[{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors],
+        )
+
+    @api.exception_handler(TableTooLarge)
+    def on_too_large_table(request: HttpRequest, exc: TableTooLarge) -> HttpResponse:
+        return problem(
+            request,
+            status=413,
+            title=_("The table is too large."),
+            detail=str(exc),
+            limit=exc.limit,
+            maximum=exc.maximum,
+        )
+
+    @api.exception_handler(TableError)
+    def on_unreadable_table(request: HttpRequest, exc: TableError) -> HttpResponse:
+        return problem(
+            request,
+            status=422,
+            title=_("The input is not valid."),
+            errors={"file": [str(exc)]},
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def on_too_much_data(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Multipart bodies of the API are parsed by the endpoint, not by the input guard.
+        return problem(request, status=413, title=too_much_data_message(exc))
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -5,6 +5,11 @@ CSV is read as UTF-8 (a byte order mark is tolerated) with the delimiter sniffed
 back as a stripped string, and every row knows its line in the file (the header is line 1)
 so that errors can point at it.
 
+Readers take optional limits: a file above ``max_bytes`` is refused before it is read, and
+one with more than ``max_rows`` rows under its header as soon as the row after the last
+allowed one is reached (:class:`TableTooLarge`), so that an oversized file is never parsed
+in full. A workbook is streamed row by row for the same reason.
+
 Every file written here is safe to open in a spreadsheet (the OWASP guidance on CSV
 injection, https://owasp.org/www-community/attacks/CSV_Injection):
 
@@ -36,10 +41,13 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -82,8 +90,47 @@ def export_cell(value: str) -> str:
     return neutralise_formula(replace_refused_characters(value))
 
 
+XLSX_EXPANSION = 20
+"""How many times its size a workbook may unpack to: XLSX is a zip archive, and a small
+archive could unpack to gigabytes of XML. Spreadsheet XML compresses about tenfold."""
+
+
 class TableError(ValueError):
     """A table could not be read or written; the message is one line for the person."""
+
+
+class TableTooLarge(TableError):
+    """A table is above the size or row limit; nothing of it was parsed beyond the limit."""
+
+    def __init__(self, message: str, *, limit: str, maximum: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.maximum = maximum
+
+
+def too_many_bytes(size: int, max_bytes: int) -> TableTooLarge:
+    """The refusal of a file of ``size`` bytes above ``max_bytes``."""
+    return TableTooLarge(
+        _(
+            "The file is too large (%(size)s); at most %(limit)s are imported at once. "
+            "Split it into several files."
+        )
+        % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)},
+        limit="bytes",
+        maximum=max_bytes,
+    )
+
+
+def _too_many_rows(max_rows: int) -> TableTooLarge:
+    return TableTooLarge(
+        _(
+            "The table has more than %(limit)s rows; at most %(limit)s rows are imported at "
+            "once. Split it into several files."
+        )
+        % {"limit": number_format(max_rows, force_grouping=True)},
+        limit="rows",
+        maximum=max_rows,
+    )
 
 
 @dataclass(frozen=True)
@@ -117,17 +164,26 @@ def table_format(path: Path, format: str | None = None) -> str:
     return chosen
 
 
-def read_table(path: Path, format: str | None = None) -> Table:
+def read_table(
+    path: Path,
+    format: str | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+) -> Table:
     """Read a CSV or XLSX table; the format comes from the suffix when not given."""
     chosen = table_format(path, format)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise too_many_bytes(size, max_bytes)
         data = path.read_bytes()
     except OSError as error:
         raise TableError(
             _("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}
         ) from error
     if chosen == "xlsx":
-        return parse_xlsx(data)
+        return parse_xlsx(data, max_rows=max_rows)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -135,17 +191,30 @@ def read_table(path: Path, format: str | None = None) -> Table:
             _("%(path)s is not UTF-8 text (byte %(position)d): save it as “CSV UTF-8”.")
             % {"path": path, "position": error.start + 1}
         ) from error
-    return parse_csv(text)
+    return parse_csv(text, max_rows=max_rows)
 
 
-def parse_csv(text: str) -> Table:
+def parse_table(data: bytes, format: str, *, max_rows: int | None = None) -> Table:
+    """Parse the bytes of an uploaded CSV or XLSX table (``format`` is csv or xlsx)."""
+    if format == "xlsx":
+        return parse_xlsx(data, max_rows=max_rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableError(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from error
+    return parse_csv(text, max_rows=max_rows)
+
+
+def parse_csv(text: str, *, max_rows: int | None = None) -> Table:
     """Parse CSV text whose first non-empty line is the header."""
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     records = []
     previous_end = 0
+    filled = _RowCounter(max_rows)
     try:
         for cells in reader:
+            filled.count(cells)
             records.append((previous_end + 1, cells))
             previous_end = reader.line_num
     except csv.Error as error:
@@ -156,28 +225,82 @@ def parse_csv(text: str) -> Table:
     return _table_from_records(records)
 
 
+class _RowCounter:
+    """Counts the filled rows of a table as they are read and stops at the row limit."""
+
+    def __init__(self, max_rows: int | None) -> None:
+        # The header is a filled row too; the limit counts the rows under it.
+        self.allowed = None if max_rows is None else max_rows + 1
+        self.filled = 0
+
+    def count(self, cells: Iterable[Any]) -> None:
+        if self.allowed is None or not any(_cell_text(cell) for cell in cells):
+            return
+        self.filled += 1
+        if self.filled > self.allowed:
+            raise _too_many_rows(self.allowed - 1)
+
+
 def _sniff_delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in _first_lines(text) if line.strip()), "").rstrip("\r")
     counts = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
     return max(DELIMITERS, key=lambda d: counts[d])
 
 
-def parse_xlsx(data: bytes) -> Table:
+def _first_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one by one, without splitting all of a large text at once."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
+
+
+def parse_xlsx(data: bytes, *, max_rows: int | None = None) -> Table:
     """Parse the first sheet of an XLSX workbook whose first non-empty row is the header."""
+    unreadable = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError)
+    try:
+        _refuse_zip_bomb(data)
+    except TableError:
+        raise
+    except unreadable as error:
+        raise TableError(_("The file is not an XLSX workbook.")) from error
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (data validation, conditional formats);
             # they do not matter for the values, and the person could do nothing about them.
             warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            # Read-only mode streams the rows, so a row limit stops reading at the limit.
+            workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except unreadable as error:
         raise TableError(_("The file is not an XLSX workbook.")) from error
-    sheet = workbook.worksheets[0]
-    records = [
-        (number, [_cell_text(value) for value in values])
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-    ]
+    try:
+        filled = _RowCounter(max_rows)
+        records = []
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            filled.count(values)
+            records.append((number, [_cell_text(value) for value in values]))
+    except TableError:
+        raise
+    except unreadable as error:
+        raise TableError(_("The file is not an XLSX workbook.")) from error
+    finally:
+        workbook.close()
     return _table_from_records(records)
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to far more than a table of its size holds."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > XLSX_EXPANSION * max(len(data), 1_000_000):
+        raise TableTooLarge(
+            _("The workbook unpacks to %(size)s; that is more than a table of its size holds.")
+            % {"size": filesizeformat(unpacked)},
+            limit="bytes",
+            maximum=XLSX_EXPANSION * len(data),
+        )
 
 
 def _cell_text(value: Any) -> str:

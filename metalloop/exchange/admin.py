@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -14,7 +13,7 @@ from metalloop.accounts.models import Organisation
 from metalloop.accounts.permissions import is_admin
 from metalloop.common.admin import AuditedAdmin
 from metalloop.exchange import models as m
-from metalloop.exchange.signals import listing_changed
+from metalloop.exchange.signals import announce_listings
 from metalloop.network.models import Network, Site
 from metalloop.network.permissions import managed_network_ids
 
@@ -89,11 +88,7 @@ class ListingAdmin(ExchangeScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        transaction.on_commit(
-            lambda: listing_changed.send(
-                sender=m.Listing, listing=obj, created=not change, actor=request.user
-            )
-        )
+        announce_listings([obj], created=not change, actor=request.user)
 
 
 class ProcessorInputInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -12,9 +12,11 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from metalloop.accounts.auth import TokenAuth, actor_of
+from metalloop.common.imports import read_import_upload
 from metalloop.common.pagination import Page, PageIn
 from metalloop.common.params import RecordId
 from metalloop.common.problems import problems
+from metalloop.common.schemas import ImportResultOut
 from metalloop.exchange import adapters, presenters, selectors, services
 from metalloop.exchange.schemas import (
     AttachmentOut,
@@ -65,6 +67,20 @@ def listings_create(request: HttpRequest, payload: ListingCreateIn) -> Any:
     listing = services.listing_create(actor=actor, origin="api", **data)
     found = selectors.listing_get(actor=actor, listing_id=listing.pk)
     return Status(201, presenters.listing_out(actor=actor, listing=found))
+
+
+@router.post(
+    "/listings/import",
+    response={200: ImportResultOut} | problems(403, 409),
+    operation_id="listings_import",
+)
+def listings_import(request: HttpRequest, file: File[UploadedFile], network: Form[str]) -> Any:
+    """Create or change listings of a network from a CSV or XLSX table; all rows or none."""
+    actor = actor_of(request)
+    target = selectors.network_by_slug(actor=actor, slug=network)
+    return services.listings_import(
+        actor=actor, network=target, table=read_import_upload(file), origin="api"
+    )
 
 
 @router.get(

@@ -8,16 +8,17 @@ from typing import Any
 from metalloop.exchange.models import Listing, ListingStatus
 from metalloop.exchange.panels import register_listing_panel
 from metalloop.exchange.permissions import register_consent_checker
-from metalloop.exchange.signals import listing_changed
+from metalloop.exchange.signals import listings_changed
 
 
-def on_listing_changed(sender: Any, listing: Listing, created: bool, **kwargs: Any) -> None:
-    """New active listings are matched against the saved searches of their network."""
-    if not created or listing.status != ListingStatus.ACTIVE:
+def on_listings_changed(sender: Any, listings: list[Listing], created: bool, **kwargs: Any) -> None:
+    """New active listings are matched against the saved searches of their networks."""
+    new = [listing for listing in listings if listing.status == ListingStatus.ACTIVE]
+    if not created or not new:
         return
     from metalloop.matching.services import saved_searches_notify
 
-    saved_searches_notify(listing=listing)
+    saved_searches_notify(listings=new)
 
 
 def listing_panel(*, request: Any, listing: Listing, actor: Any) -> dict[str, Any] | None:
@@ -45,4 +46,4 @@ def connect() -> None:
     register_consent_checker(consented_listing_ids, kind="listing")
     register_consent_checker(consented_processor_ids, kind="processor")
     register_listing_panel(listing_panel)
-    listing_changed.connect(on_listing_changed, dispatch_uid="matching_saved_searches")
+    listings_changed.connect(on_listings_changed, dispatch_uid="matching_saved_searches")

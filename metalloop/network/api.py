@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status
+from ninja.files import UploadedFile
 
 from metalloop.accounts.auth import TokenAuth, actor_of
+from metalloop.common.imports import read_import_upload
 from metalloop.common.pagination import Page, PageIn, paginate
 from metalloop.common.params import RecordId
 from metalloop.common.problems import problems
+from metalloop.common.schemas import ImportResultOut
 from metalloop.network import selectors, services
 from metalloop.network.schemas import (
     NetworkOut,
@@ -43,6 +46,18 @@ def organisations_list(
         actor=actor_of(request), filters=selectors.OrganisationFilters(**filters.dict())
     )
     return paginate(found, page)
+
+
+@router.post(
+    "/organisations/import",
+    response={200: ImportResultOut} | problems(403, 409),
+    auth=WRITE,
+    operation_id="organisations_import",
+)
+def organisations_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or change organisations (by slug) from a CSV or XLSX table; all rows or none."""
+    table = read_import_upload(file)
+    return services.organisations_import(actor=actor_of(request), table=table, origin="api")
 
 
 @router.get(
@@ -110,6 +125,18 @@ def sites_list(request: HttpRequest, filters: Query[SiteFilterIn], page: Query[P
         actor=actor_of(request), filters=selectors.SiteFilters(**filters.dict())
     )
     return paginate(found, page)
+
+
+@router.post(
+    "/sites/import",
+    response={200: ImportResultOut} | problems(403, 409),
+    auth=WRITE,
+    operation_id="sites_import",
+)
+def sites_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    """Create or change sites (by organisation and name) from a CSV or XLSX table."""
+    table = read_import_upload(file)
+    return services.sites_import(actor=actor_of(request), table=table, origin="api")
 
 
 @router.get("/sites/{site_id}", response={200: SiteOut} | problems(404), operation_id="sites_get")

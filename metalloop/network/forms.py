@@ -90,3 +90,11 @@ class SiteForm(forms.Form):
     longitude = forms.FloatField(
         label=_("Longitude"), required=False, min_value=-180, max_value=180
     )
+
+
+class RegistryImportForm(forms.Form):
+    entity = forms.ChoiceField(
+        label=_("The table describes"),
+        choices=[("organisations", _("organisations")), ("sites", _("sites"))],
+    )
+    file = forms.FileField(label=_("Table (CSV or XLSX)"))

@@ -18,5 +18,6 @@ urlpatterns = [
         views.topic_table_detail,
         name="topic_table_detail",
     ),
+    path("registry/import/", views.registry_import, name="registry_import"),
     path("audit/", views.audit_trail, name="audit_trail"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -15,13 +16,27 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from metalloop.common.errors import ApplicationError
-from metalloop.common.forms import add_service_errors
+from metalloop.common.forms import add_service_errors, import_upload
 from metalloop.common.http import is_htmx
+from metalloop.common.imports import import_limits
 from metalloop.network import selectors, services
-from metalloop.network.forms import OrganisationFilterForm, OrganisationForm, SiteForm
+from metalloop.network.forms import (
+    OrganisationFilterForm,
+    OrganisationForm,
+    RegistryImportForm,
+    SiteForm,
+)
 from metalloop.network.permissions import can_edit_organisation, can_edit_site, can_view_audit_trail
 
 PAGE_SIZE = 25
+IMPORTERS = {
+    "organisations": services.organisations_import,
+    "sites": services.sites_import,
+}
+TABLE_COLUMNS = {
+    "organisations": services.ORGANISATION_COLUMNS,
+    "sites": services.SITE_COLUMNS,
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -195,6 +210,20 @@ def topic_table_detail(request: HttpRequest, network_slug: str, slug: str) -> Ht
     """Show a topic table: action fields, meetings, barriers, needs, pilots."""
     table = selectors.topic_table_get_by_slug(actor=request.user, network=network_slug, slug=slug)
     return render(request, "network/topic_table_detail.html", {"table": table})
+
+
+@login_required
+def registry_import(request: HttpRequest) -> HttpResponse:
+    """Import organisations or sites from a CSV or XLSX table; all rows or none."""
+    form = RegistryImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "form": form, "columns": TABLE_COLUMNS, "limits": import_limits()
+    }  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        importer = IMPORTERS[form.cleaned_data["entity"]]
+        context |= import_upload(form, partial(importer, actor=request.user, origin="web"))
+    failed = bool(form.errors or context.get("rejected"))
+    return render(request, "network/import.html", context, status=400 if failed else 200)
 
 
 @login_required

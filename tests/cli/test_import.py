@@ -535,3 +535,29 @@ def test_a_postcode_stored_as_a_number_gets_its_leading_zero_back(tmp_path, orga
     run_command("import", "sites", path)
 
     assert organisation.sites.get(name="Lager Ost").postcode == "01067"
+
+
+def test_a_file_above_the_row_limit_fails_in_one_line_and_writes_nothing(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    path = write(tmp_path, "slug,name,kind\na,A,company\nb,B,company\nc,C,company\n")
+
+    message, err = fail_command("import", "organisations", path)
+
+    assert message == (
+        "The table has more than 2 rows; at most 2 rows are imported at once. Split it into "
+        "several files."
+    )
+    assert err == ""
+    assert not Organisation.objects.exists()
+
+
+def test_serve_gives_requests_time_to_check_the_largest_import(monkeypatch):
+    from metalloop.network.management.commands.serve import Command
+
+    monkeypatch.delenv("METALLOOP_REQUEST_TIMEOUT", raising=False)
+    parser = Command().create_parser("metalloop", "serve")
+    argv = Command._gunicorn_argv("gunicorn", vars(parser.parse_args([])))
+    faster = Command._gunicorn_argv("gunicorn", vars(parser.parse_args(["--timeout", "60"])))
+
+    assert argv[argv.index("--timeout") + 1] == "180"
+    assert faster[faster.index("--timeout") + 1] == "60"

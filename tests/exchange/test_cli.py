@@ -138,3 +138,28 @@ def test_the_real_program_exports_the_demo_and_fails_with_a_non_zero_exit(metall
     assert missing.stderr.strip().splitlines() == [
         "CommandError: Cannot read nothing.csv: No such file or directory."
     ]
+
+
+def test_a_file_above_the_limits_fails_in_one_line_before_it_is_read(
+    tmp_path, settings, member, network, site
+):
+    settings.IMPORT_MAX_ROWS = 1
+    header, row = ROWS.splitlines()
+    rows_error, _ = fail_command(
+        "listings", "import", write(tmp_path, "\n".join([header, row, row])),
+        "--network", network.slug, "--as", member.email,
+    )  # fmt: skip
+    settings.IMPORT_MAX_BYTES = 10
+    bytes_error, _ = fail_command(
+        "listings", "import", write(tmp_path, ROWS), "--network", network.slug, "--as", member.email
+    )
+
+    assert rows_error == (
+        "The table has more than 1 rows; at most 1 rows are imported at once. Split it into "
+        "several files."
+    )
+    assert bytes_error == (
+        f"The file is too large ({len(ROWS.encode())}\xa0bytes); at most 10\xa0bytes are "
+        "imported at once. Split it into several files."
+    )
+    assert not Listing.objects.exists()

@@ -349,3 +349,28 @@ def test_deleting_a_site_with_listings_is_refused_on_the_registry_page(
     page = client_for(member).post(f"/sites/{site.pk}/delete/", follow=True)
     assert "hängen noch Angebote, Gesuche oder Verarbeiter" in page.text
     assert SiteFactory._meta.model.objects.filter(pk=site.pk).exists()
+
+
+def test_the_import_page_refuses_a_file_above_the_row_limit(
+    client_for, settings, member, network, site
+):
+    settings.IMPORT_MAX_ROWS = 1
+    header = (
+        "side,kind,title,material,legal_status,form,quantity,unit,available_from,transport_modes\n"
+    )
+    row = "offer,scrap,Späne,MAT:steel-non-alloy,by_product,turnings,4,t,2026-01-01,road\n"
+    client = client_for(member)
+
+    form = client.get("/exchange/import/")
+    page = client.post(
+        "/exchange/import/",
+        {"network": network.slug, "file": SimpleUploadedFile("l.csv", (header + row * 2).encode())},
+    )
+
+    assert "Eine Datei darf bis zu 1 Zeilen und 16,0\xa0MB umfassen" in form.text
+    assert page.status_code == 400
+    assert page.context["form"].errors["file"] == [
+        "Die Tabelle hat mehr als 1 Zeilen; höchstens 1 Zeilen werden auf einmal importiert. "
+        "Teilen Sie sie auf mehrere Dateien auf."
+    ]
+    assert not Listing.objects.exists()

@@ -222,7 +222,7 @@ def _alerts(target):
     """The notifications a new listing like the target would bring (then taken back)."""
     with transaction.atomic():
         before = set(Notification.objects.values_list("pk", flat=True))
-        saved_searches_notify(listing=Listing.objects.get(pk=target.pk))
+        saved_searches_notify(listings=[Listing.objects.get(pk=target.pk)])
         made = Notification.objects.exclude(pk__in=before).order_by("pk")
         text = repr([(n.user_id, n.kind, n.title, n.body, n.url) for n in made])
         transaction.set_rollback(True)

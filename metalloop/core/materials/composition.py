@@ -7,7 +7,7 @@ minimum above its maximum, no sum of minima above 100 %, only known elements.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from metalloop.core.units import ZERO, Mass, MassFraction, UnitError
@@ -174,7 +174,9 @@ def analysis_from_mapping(
     values: Mapping[str, object], known_elements: Iterable[str]
 ) -> Composition:
     """Build a composition from ``{"Cr": 18.1, "Ni": [8.0, 10.5]}`` (wt-%)."""
-    known = set(known_elements)
+    known: Set[str] = (
+        known_elements if isinstance(known_elements, set | frozenset) else set(known_elements)
+    )
     shares: dict[str, ShareRange] = {}
     for element, value in values.items():
         symbol = _known(element, known, shares)
@@ -195,7 +197,7 @@ def analysis_from_mapping(
     return Composition(shares)
 
 
-def _known(element: str, known: set[str], seen: Mapping[str, object]) -> str:
+def _known(element: str, known: Set[str], seen: Mapping[str, object]) -> str:
     if element not in known:
         raise AnalysisError(
             "unknown_element",

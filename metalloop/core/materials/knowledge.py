@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from metalloop.core.geo import fold_name
 from metalloop.core.materials.entries import (
@@ -83,8 +84,9 @@ class KnowledgeBase:
         exact = fold_name(text)
         return sorted(hits, key=lambda e: (fold_name(e.code) != exact, e.kind.value, e.code))
 
-    @property
+    @cached_property
     def element_symbols(self) -> frozenset[str]:
+        """The symbols of the chemical elements (computed once: every analysis checks them)."""
         return frozenset(e.symbol for e in self.of_kind(Kind.ELEMENTS) if isinstance(e, Element))
 
     def graded(self) -> tuple[Graded, ...]:

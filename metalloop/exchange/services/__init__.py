@@ -7,6 +7,7 @@ from metalloop.exchange.services.attachments import (
     attachment_delete,
     attachments_sweep,
 )
+from metalloop.exchange.services.listing_import import listings_import
 from metalloop.exchange.services.listings import (
     listing_check,
     listing_create,
@@ -27,7 +28,6 @@ from metalloop.exchange.services.transfer import (
     ImportResult,
     listing_export_rows,
     listings_export,
-    listings_import,
 )
 
 __all__ = [

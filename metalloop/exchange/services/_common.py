@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -67,11 +68,45 @@ class Errors:
             raise ValidationError(self.errors)
 
 
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """What a batch of writes (an import) looked up once for all its records.
+
+    ``members`` holds the ids of the member organisations per network id, ``phrases`` what
+    names each owner (for the owner-name guard; its sites are read once). The records of a
+    batch name related records (network, organisation, site) that were just read from the
+    database, so their foreign keys are not checked again by a query each; the database
+    enforces them on write.
+    """
+
+    members: dict[int, set[int]] = dataclasses.field(default_factory=dict)
+    phrases: dict[int, tuple[Phrase, ...]] = dataclasses.field(default_factory=dict)
+
+    def owner_phrases(self, organisation: Organisation) -> tuple[Phrase, ...]:
+        """What names the organisation (:func:`owner_phrases_of`), looked up once per batch."""
+        if organisation.pk not in self.phrases:
+            self.phrases[organisation.pk] = owner_phrases_of(organisation)
+        return self.phrases[organisation.pk]
+
+
+RELATED_FIELDS = ["network", "organisation", "site", "created_by", "verified_by"]
+"""The foreign keys of listings and processors that a :class:`Batch` does not check again."""
+
+
 def check_placement(
-    errors: Errors, *, network: Network, organisation: Organisation, site: Site
+    errors: Errors,
+    *,
+    network: Network,
+    organisation: Organisation,
+    site: Site,
+    batch: Batch | None = None,
 ) -> None:
     """The organisation belongs to the network, and the site to the organisation."""
-    if not Membership.objects.filter(network=network, organisation=organisation).exists():
+    if batch is not None and network.pk in batch.members:
+        is_member = organisation.pk in batch.members[network.pk]
+    else:
+        is_member = Membership.objects.filter(network=network, organisation=organisation).exists()
+    if not is_member:
         errors.add(
             "network",
             _("%(organisation)s is not a member of %(network)s.")

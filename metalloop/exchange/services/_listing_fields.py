@@ -10,9 +10,10 @@ from metalloop.exchange.models import (
     DEMAND_ONLY_FIELDS,
     Listing,
     ListingElement,
-    ListingGrade,
 )
 from metalloop.exchange.services._common import (
+    RELATED_FIELDS,
+    Batch,
     Errors,
     as_decimal,
     check_owner_not_named,
@@ -59,14 +60,19 @@ DECIMAL_FIELDS = (
 )
 
 
-def listing_state(listing: Listing) -> dict[str, Any]:
-    """The audited state of a listing: its fields, grades and chemistry."""
+def listing_state(
+    listing: Listing,
+    *,
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | ListingElement] | None = None,
+) -> dict[str, Any]:
+    """The audited state of a listing: its fields, grades and chemistry (the stored ones, or
+    those given for a listing about to be saved)."""
+    codes = (g.code for g in listing.grades.all()) if grades is None else grades
+    shares = listing.elements.all() if elements is None else elements
     return state_of(listing, TRACKED) | {
-        "grades": sorted(g.code for g in listing.grades.all()),
-        "elements": {
-            e.element: [decimal_text(e.min_pct), decimal_text(e.max_pct)]
-            for e in listing.elements.all()
-        },
+        "grades": sorted(codes),
+        "elements": {e.element: [decimal_text(e.min_pct), decimal_text(e.max_pct)] for e in shares},
     }
 
 
@@ -105,14 +111,21 @@ def validated_listing(
     grades: Iterable[str] | None,
     elements: Iterable[ElementShare] | None,
     exclude: list[str] | None = None,
+    batch: Batch | None = None,
 ) -> tuple[list[str] | None, list[ElementShare] | None]:
     """Check the listing, its placement, grades and chemistry together; all errors at once
-    (``exclude``: fields left out of the checks of single fields)."""
+    (``exclude``: fields left out of the checks of single fields; ``batch``: what an import
+    looked up once for all its rows)."""
     errors = Errors()
-    errors.check(lambda: validated(listing, exclude=exclude))
+    skipped = [*(exclude or []), *(RELATED_FIELDS if batch is not None else [])]
+    errors.check(lambda: validated(listing, exclude=skipped or None))
     if listing.organisation_id and listing.site_id and listing.network_id:
         check_placement(
-            errors, network=listing.network, organisation=listing.organisation, site=listing.site
+            errors,
+            network=listing.network,
+            organisation=listing.organisation,
+            site=listing.site,
+            batch=batch,
         )
         check_owner_not_named(
             errors,
@@ -123,6 +136,7 @@ def validated_listing(
                 "description": listing.description,
                 "size": listing.size,
             },
+            phrases=None if batch is None else batch.owner_phrases(listing.organisation),
         )
     found_grades = None if grades is None else errors.check(lambda: normalised_grades(grades))
     found_elements = None
@@ -130,21 +144,3 @@ def validated_listing(
         found_elements = errors.check(lambda: validated_elements(elements))
     errors.raise_any()
     return found_grades, found_elements
-
-
-def write_children(
-    listing: Listing, grades: list[str] | None, elements: list[ElementShare] | None
-) -> None:
-    """Replace the grades and the chemistry that are given (``None`` keeps them)."""
-    cache = getattr(listing, "_prefetched_objects_cache", {})
-    if grades is not None:
-        cache.pop("grades", None)
-        listing.grades.all().delete()
-        ListingGrade.objects.bulk_create(ListingGrade(listing=listing, code=c) for c in grades)
-    if elements is not None:
-        cache.pop("elements", None)
-        listing.elements.all().delete()
-        ListingElement.objects.bulk_create(
-            ListingElement(listing=listing, element=s.element, min_pct=s.min_pct, max_pct=s.max_pct)
-            for s in elements
-        )

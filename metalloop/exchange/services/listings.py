@@ -36,16 +36,21 @@ from metalloop.exchange.permissions import (
     can_edit_listing,
     can_verify_listing,
 )
-from metalloop.exchange.services._common import code_list, is_operator, refuse_unknown_fields
+from metalloop.exchange.services._common import (
+    Batch,
+    code_list,
+    is_operator,
+    refuse_unknown_fields,
+)
 from metalloop.exchange.services._listing_fields import (
     LISTING_FIELDS,
     element_rows,
     listing_state,
     normalised_value,
     validated_listing,
-    write_children,
 )
-from metalloop.exchange.signals import listing_changed
+from metalloop.exchange.services._listing_writes import ListingDraft, listing_drafts_save
+from metalloop.exchange.signals import announce_listings
 from metalloop.network.models import Network, Site
 
 UPDATABLE_FIELDS = (*(f for f in LISTING_FIELDS if f != "side"), "status", "site")
@@ -55,13 +60,6 @@ SUBSTANTIVE = frozenset(
 )  # fmt: skip
 """Changes that undo a facilitator's verification: the checked data are no longer the same."""
 STATUSES_BY_UPDATE = (ListingStatus.ACTIVE, ListingStatus.FULFILLED, ListingStatus.WITHDRAWN)
-
-
-def _announce(listing: Listing, *, created: bool, actor: Any) -> None:
-    """Tell the apps above (saved searches) once the write has committed."""
-    transaction.on_commit(
-        lambda: listing_changed.send(sender=Listing, listing=listing, created=created, actor=actor)
-    )
 
 
 @transaction.atomic
@@ -117,22 +115,48 @@ def listing_create(
         "r_strategy": r_strategy, "max_dilution_pct": max_dilution_pct,
         "accepted_forms": accepted_forms, "permitted_waste_codes": permitted_waste_codes,
     }  # fmt: skip
+    draft = listing_draft_create(
+        actor=actor,
+        network=network,
+        site=site,
+        organisation=organisation,
+        grades=grades,
+        elements=elements,
+        values=values,
+    )
+    listing_drafts_save([draft], actor=actor, origin=origin)
+    return draft.listing
+
+
+def listing_draft_create(
+    *,
+    actor: Any,
+    network: Network,
+    site: Site,
+    values: Mapping[str, Any],
+    organisation: Organisation | None = None,
+    grades: Iterable[str] = (),
+    elements: Iterable[ElementShare | Mapping[str, Any]] = (),
+    batch: Batch | None = None,
+) -> ListingDraft:
+    """Check a new listing as ``listing_create`` does, without writing it.
+
+    ``values`` are the listing's fields by name; fields it leaves out take the model's
+    defaults (the same as ``listing_create``'s).
+    """
+    refuse_unknown_fields(values, LISTING_FIELDS)
     listing = _new_listing(actor, network, site, organisation, values)
     found_grades, found_elements = validated_listing(
-        listing, grades=code_list(grades), elements=element_rows(elements)
+        listing, grades=code_list(grades), elements=element_rows(elements), batch=batch
     )
-    listing.save()
-    write_children(listing, found_grades, found_elements)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=listing,
-        changes=diff({}, listing_state(listing)),
-        network_ids=[network.pk],
-        origin=origin,
+    state = listing_state(listing, grades=found_grades, elements=found_elements)
+    return ListingDraft(
+        listing=listing,
+        created=True,
+        grades=found_grades,
+        elements=found_elements,
+        changes=diff({}, state),
     )
-    _announce(listing, created=True, actor=actor)
-    return listing
 
 
 def _new_listing(
@@ -228,31 +252,63 @@ def listing_update(
     **fields: Any,
 ) -> Listing:
     """Change the given fields of a listing; grades and chemistry given replace the old ones."""
+    draft = listing_draft_update(
+        actor=actor, listing=listing, grades=grades, elements=elements, fields=fields
+    )
+    listing_drafts_save([draft], actor=actor, origin=origin)
+    return listing
+
+
+def listing_draft_update(
+    *,
+    actor: Any,
+    listing: Listing,
+    fields: Mapping[str, Any],
+    grades: Iterable[str] | None = None,
+    elements: Iterable[ElementShare | Mapping[str, Any]] | None = None,
+    batch: Batch | None = None,
+) -> ListingDraft:
+    """Check a change of a listing as ``listing_update`` does, without writing it.
+
+    The listing's attributes take the new values; nothing is saved until the draft is.
+    """
     before = listing_state(listing)
+    read_version = listing.updated_at
     _apply_changes(actor, listing, fields)
     found_grades, found_elements = validated_listing(
         listing,
         grades=None if grades is None else code_list(grades),
         elements=None if elements is None else element_rows(elements),
+        batch=batch,
     )
-    listing.save()
-    write_children(listing, found_grades, found_elements)
-    changes = diff(before, listing_state(listing))
-    if listing.verified_at is not None and SUBSTANTIVE & set(changes):
+    after = listing_state(listing, grades=found_grades, elements=found_elements)
+    if listing.verified_at is not None and SUBSTANTIVE & set(diff(before, after)):
         listing.verified_at, listing.verified_by = None, None
-        listing.save(update_fields=["verified_at", "verified_by", "updated_at"])
-        changes = diff(before, listing_state(listing))
-    if changes:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=listing,
-            changes=changes,
-            network_ids=[listing.network_id],
-            origin=origin,
-        )
-        _announce(listing, created=False, actor=actor)
-    return listing
+        after = listing_state(listing, grades=found_grades, elements=found_elements)
+    changes = diff(before, after)
+    return ListingDraft(
+        listing=listing,
+        created=False,
+        grades=found_grades if "grades" in changes else None,
+        elements=found_elements if "elements" in changes else None,
+        changes=changes,
+        # The given fields are saved even where the instance held their values already
+        # (as a refused change leaves them), the others where they changed.
+        fields=tuple(
+            dict.fromkeys(
+                [*fields, *(_saved_field(name) for name in changes if name not in CHILDREN)]
+            )
+        ),
+        read_version=read_version,
+    )
+
+
+CHILDREN = ("grades", "elements")
+
+
+def _saved_field(name: str) -> str:
+    """The model field an audited name stands for (``site_id`` is saved as ``site``)."""
+    return name.removesuffix("_id")
 
 
 @transaction.atomic
@@ -273,7 +329,7 @@ def listing_withdraw(*, actor: Any, listing: Listing, origin: str = "") -> Listi
         network_ids=[listing.network_id],
         origin=origin,
     )
-    _announce(listing, created=False, actor=actor)
+    announce_listings([listing], created=False, actor=actor)
     return listing
 
 
@@ -304,7 +360,7 @@ def listing_verify(*, actor: Any, listing: Listing, origin: str = "") -> Listing
         network_ids=[listing.network_id],
         origin=origin,
     )
-    _announce(listing, created=False, actor=actor)
+    announce_listings([listing], created=False, actor=actor)
     return listing
 
 

@@ -1,11 +1,10 @@
-"""Import and export of listings as tables (CSV or XLSX).
+"""Listings as tables (CSV or XLSX): the columns, reading the cells of a row, comparing a
+row with the stored listing, and the export. The import itself is in :mod:`.listing_import`.
 
-An import is all or nothing (see :mod:`metalloop.common.imports`): each row goes through
-``listing_create`` or ``listing_update`` in its own savepoint; when any row fails, nothing is
-written and every error is reported by line and column. A row with an ``id`` changes that
-listing (columns a file leaves out, and empty ``organisation`` and ``site`` cells, stay as
-they are); a row without creates one. Chemistry sits in one cell (``Cr=18.1;Ni=8.0-8.5;
-Cu<=0.3``, wt-%), grades and other lists are separated by "|".
+A row with an ``id`` changes that listing (columns a file leaves out, and empty
+``organisation`` and ``site`` cells, stay as they are); a row without creates one. Chemistry
+sits in one cell (``Cr=18.1;Ni=8.0-8.5;Cu<=0.3``, wt-%), grades and other lists are
+separated by "|".
 
 An export holds the listings of a network the actor sees, with the owner's organisation and
 site only where the actor may learn them; it imports again without changes.
@@ -18,33 +17,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from metalloop.accounts.models import Organisation
-from metalloop.common.imports import (
-    ImportRejected,
-    ImportResult,
-    RowError,
-    RowOutcome,
-    RowRejected,
-    TableSpec,
-    table_import,
-)
-from metalloop.common.tabular import Table, TableRow, format_csv, format_xlsx
+from metalloop.common.imports import ImportRejected, ImportResult, RowError, RowRejected, TableSpec
+from metalloop.common.tabular import TableRow, format_csv, format_xlsx
 from metalloop.exchange import adapters
-from metalloop.exchange.models import Listing, ListingStatus
-from metalloop.exchange.selectors import (
-    ListingFilters,
-    listing_list,
-    revealed_listing_ids,
-    usable_sites,
-)
-from metalloop.exchange.services.listings import listing_create, listing_update
-from metalloop.network.models import Network, Site
+from metalloop.exchange.models import Listing
+from metalloop.exchange.selectors import ListingFilters, listing_list, revealed_listing_ids
+from metalloop.network.models import Network
 
 __all__ = [
     "LISTING_COLUMNS",
@@ -53,7 +36,6 @@ __all__ = [
     "ImportResult",
     "listing_export_rows",
     "listings_export",
-    "listings_import",
 ]
 
 LISTING_COLUMNS = [
@@ -82,14 +64,6 @@ LISTS = ("transport_modes", "accepted_forms", "permitted_waste_codes")
 GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
-def listings_import(
-    *, actor: Any, network: Network, table: Table, origin: str = "cli"
-) -> ImportResult:
-    """Create or change listings of a network from a table; all rows or none."""
-    import_row = partial(_listing_row, actor, network, columns=table.columns, origin=origin)
-    return table_import(table=table, spec=LISTING_TABLE, import_row=import_row)
-
-
 @dataclass(frozen=True)
 class Parsed:
     """A row as the values the services take (only the columns the file has)."""
@@ -99,117 +73,10 @@ class Parsed:
     elements: list[adapters.ElementShare] | None
 
 
-def _listing_row(
-    actor: Any, network: Network, row: TableRow, *, columns: list[str], origin: str
-) -> RowOutcome:
-    parsed = _parse(row, columns)
-    try:
-        if row.cells.get("id"):
-            return _update_row(actor, network, row, parsed, origin)
-        return _create_row(actor, network, row, parsed, origin)
-    except ValidationError as invalid:
-        raise _row_errors(row, invalid) from invalid
-
-
-def _row_errors(row: TableRow, invalid: ValidationError) -> RowRejected:
-    """Service errors by column: chemistry errors (``elements.Cr``) belong to ``chemistry``."""
-    errors: list[RowError] = []
-    for field, messages in invalid.message_dict.items():
-        column = "chemistry" if field.startswith("elements") else field
-        column = "" if column == "__all__" else column
-        errors.extend(RowError(row.line, column, message) for message in messages)
-    return RowRejected(errors)
-
-
-def _create_row(
-    actor: Any, network: Network, row: TableRow, parsed: Parsed, origin: str
-) -> RowOutcome:
-    status = parsed.fields.pop("status", "")
-    if status and status != ListingStatus.ACTIVE:
-        raise RowRejected(
-            [RowError(row.line, "status", _("A new listing starts active; leave the cell empty."))]
-        )
-    organisation, site = _placement(actor, row)
-    listing_create(
-        actor=actor,
-        network=network,
-        organisation=organisation,
-        site=site,
-        grades=parsed.grades or [],
-        elements=parsed.elements or [],
-        origin=origin,
-        **parsed.fields,
-    )
-    return RowOutcome.CREATED
-
-
-def _update_row(
-    actor: Any, network: Network, row: TableRow, parsed: Parsed, origin: str
-) -> RowOutcome:
-    existing = _existing(actor, network, row)
-    changes = _changes(existing, parsed)
-    if row.cells.get("site"):
-        _, site = _placement(actor, row, default=existing.organisation)
-        if site.pk != existing.site_id:
-            changes["site"] = site
-    if not changes:
-        return RowOutcome.UNCHANGED
-    grades = changes.pop("grades", None)
-    elements = changes.pop("elements", None)
-    listing_update(
-        actor=actor, listing=existing, grades=grades, elements=elements, origin=origin, **changes
-    )
-    return RowOutcome.UPDATED
-
-
-def _existing(actor: Any, network: Network, row: TableRow) -> Listing:
-    text = row.cells["id"]
-    found = None
-    if text.isdigit():
-        filters = ListingFilters(network=network.slug, status="")
-        found = listing_list(actor=actor, filters=filters).filter(pk=int(text)).first()
-    if found is None:
-        message = _("No listing of this network has the id %(id)s.") % {"id": text}
-        raise RowRejected([RowError(row.line, "id", message)])
-    return found
-
-
-def _placement(
-    actor: Any, row: TableRow, default: Organisation | None = None
-) -> tuple[Organisation, Site]:
-    """The organisation (by slug; default the actor's) and its site (by name) of a row."""
-    slug = row.cells.get("organisation", "")
-    sites = usable_sites(actor=actor) if actor is not None else Site.objects.all()
-    if slug:
-        organisation = Organisation.objects.filter(slug=slug, sites__in=sites).first()
-        if organisation is None:
-            message = _("You may not place listings for an organisation called %(slug)s.") % {
-                "slug": slug
-            }
-            raise RowRejected([RowError(row.line, "organisation", message)])
-    else:
-        organisation = default or getattr(actor, "organisation", None)
-        if organisation is None:
-            message = _("Give the organisation's short name (slug).")
-            raise RowRejected([RowError(row.line, "organisation", message)])
-    own_sites = list(sites.filter(organisation=organisation))
-    name = row.cells.get("site", "")
-    chosen = [s for s in own_sites if s.name == name] if name else own_sites
-    if len(chosen) != 1:
-        names = ", ".join(s.name for s in own_sites)
-        message = (
-            _("%(organisation)s has no site called %(name)s; its sites: %(names)s.")
-            if name
-            else _("Name the site; %(organisation)s has these: %(names)s.")
-        ) % {"organisation": organisation.slug, "name": name, "names": names}
-        raise RowRejected([RowError(row.line, "site", message)])
-    return organisation, chosen[0]
-
-
 # --- parsing cells ------------------------------------------------------------------------------
 
 
-def _parse(row: TableRow, columns: list[str]) -> Parsed:
+def parse_row(row: TableRow, columns: list[str]) -> Parsed:
     """Read the cells of a row into typed values; report every unreadable cell at once."""
     errors: list[RowError] = []
     fields: dict[str, Any] = {}
@@ -287,7 +154,7 @@ def _list(text: str) -> list[str]:
 # --- comparing a row with what is stored ------------------------------------------------------
 
 
-def _changes(listing: Listing, parsed: Parsed) -> dict[str, Any]:
+def changes_of(listing: Listing, parsed: Parsed) -> dict[str, Any]:
     """The values of a row that differ from the stored listing."""
     changes = {
         name: value

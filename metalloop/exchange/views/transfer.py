@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from metalloop.common.forms import add_service_errors
-from metalloop.common.tabular import TableError, parse_csv, parse_xlsx
+from metalloop.common.forms import import_upload
+from metalloop.common.imports import import_limits
+from metalloop.common.tabular import Table
 from metalloop.exchange import selectors, services
 from metalloop.exchange.forms import ImportForm
 from metalloop.exchange.views._common import network_choices
@@ -23,34 +24,18 @@ def listing_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(
         request.POST or None, request.FILES or None, networks=network_choices(request.user)
     )
-    context: dict[str, Any] = {"form": form, "columns": services.LISTING_COLUMNS}
+    context: dict[str, Any] = {
+        "form": form, "columns": services.LISTING_COLUMNS, "limits": import_limits()
+    }  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        try:
-            network = selectors.network_by_slug(
-                actor=request.user, slug=form.cleaned_data["network"]
-            )
-            table = _read_upload(form.cleaned_data["file"])
-            context["result"] = services.listings_import(
-                actor=request.user, network=network, table=table, origin="web"
-            )
-        except services.ImportRejected as rejected:
-            context["rejected"] = rejected
-        except TableError as unreadable:
-            form.add_error("file", str(unreadable))
-        except ValidationError as invalid:
-            add_service_errors(form, invalid)
+        context |= import_upload(form, partial(_import, request.user, form.cleaned_data["network"]))
     failed = bool(form.errors or context.get("rejected"))
     return render(request, "exchange/import.html", context, status=400 if failed else 200)
 
 
-def _read_upload(upload: Any) -> Any:
-    data = upload.read()
-    if upload.name.lower().endswith(".xlsx"):
-        return parse_xlsx(data)
-    try:
-        return parse_csv(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise TableError(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from error
+def _import(actor: Any, network_slug: str, table: Table) -> services.ImportResult:
+    network = selectors.network_by_slug(actor=actor, slug=network_slug)
+    return services.listings_import(actor=actor, network=network, table=table, origin="web")
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from metalloop.accounts.models import User
 from metalloop.accounts.services import notification_send
 from metalloop.common.audit import audit_record
+from metalloop.common.imports import chunks
 from metalloop.common.models import AuditAction
 from metalloop.exchange.models import Listing
 from metalloop.exchange.permissions import member_network_ids
@@ -86,28 +89,36 @@ def saved_search_delete(*, actor: Any, search: SavedSearch) -> None:
     search.delete()
 
 
-def saved_searches_notify(*, listing: Listing) -> int:
-    """Tell the users whose saved searches the new listing fits; returns how many.
+def saved_searches_notify(*, listings: Sequence[Listing]) -> int:
+    """Tell the users whose saved searches new listings fit; returns how many were told.
 
     Each search is run as its own user, so visibility and anonymity apply exactly as on
-    the search page; the listing's own organisation is not told.
+    the search page; a listing's own organisation is not told. One query per search finds
+    which of the listings fit it (an import brings thousands at once).
     """
-    searches = (
-        SavedSearch.objects.filter(network_id=listing.network_id)
-        .select_related("user", "network")
-        .exclude(user__organisation_id=listing.organisation_id)
-    )
+    by_network: dict[int, list[Listing]] = defaultdict(list)
+    for listing in listings:
+        by_network[listing.network_id].append(listing)
     told = 0
-    for search in searches:
-        if (
-            not listing_list(actor=search.user, filters=filters_of(search))
-            .filter(pk=listing.pk)
-            .exists()
-        ):
-            continue
-        _notify(search, listing)
-        told += 1
+    for network_id, new in by_network.items():
+        searches = SavedSearch.objects.filter(network_id=network_id).select_related(
+            "user", "network"
+        )
+        for search in searches:
+            told += _notify_fitting(search, new)
     return told
+
+
+def _notify_fitting(search: SavedSearch, listings: list[Listing]) -> int:
+    others = [x for x in listings if x.organisation_id != search.user.organisation_id]
+    fitting: set[int] = set()
+    for chunk in chunks([listing.pk for listing in others]):
+        found = listing_list(actor=search.user, filters=filters_of(search)).filter(pk__in=chunk)
+        fitting.update(found.values_list("pk", flat=True))
+    told = [listing for listing in others if listing.pk in fitting]
+    for listing in told:
+        _notify(search, listing)
+    return len(told)
 
 
 def _notify(search: SavedSearch, listing: Listing) -> None:

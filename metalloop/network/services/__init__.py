@@ -9,15 +9,29 @@ from metalloop.network.services.organisations import (
     organisation_update,
 )
 from metalloop.network.services.sites import site_create, site_delete, site_update
+from metalloop.network.services.transfer import (
+    ORGANISATION_COLUMNS,
+    SITE_COLUMNS,
+    ImportRejected,
+    ImportResult,
+    organisations_import,
+    sites_import,
+)
 
 __all__ = [
+    "ORGANISATION_COLUMNS",
+    "SITE_COLUMNS",
+    "ImportRejected",
+    "ImportResult",
     "network_of",
     "organisation_create",
     "organisation_delete",
     "organisation_update",
+    "organisations_import",
     "record_delete",
     "record_save",
     "site_create",
     "site_delete",
     "site_update",
+    "sites_import",
 ]

@@ -18,9 +18,14 @@ from metalloop.network.permissions import (
     can_edit_site,
     organisation_network_ids,
 )
-from metalloop.network.services._common import is_operator
+from metalloop.network.services._common import RegistryBatch, is_operator
+from metalloop.network.services._writes import SiteDraft, drafts_save, site_drafts_prepare
 
 SITE_FIELDS = ("name", "kind", "street", "postcode", "place", "state")
+TRACKED = (*SITE_FIELDS, "latitude", "longitude")
+"""What the audit trail records of a site."""
+STORED = (*TRACKED, "coordinate_source", "gazetteer_id")
+"""What a change of a site may save."""
 
 
 @transaction.atomic
@@ -39,32 +44,51 @@ def site_create(
     origin: str = "",
 ) -> Site:
     """Add a site; without coordinates they come from the gazetteer (place centre)."""
+    values = {"name": name, "place": place, "kind": kind, "street": street,
+              "postcode": postcode, "state": state}  # fmt: skip
+    draft = site_draft_create(
+        actor=actor,
+        organisation=organisation,
+        values=values,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    drafts_save(site_drafts_prepare([draft], actor=actor, origin=origin))
+    return draft.site
+
+
+def site_draft_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    values: dict[str, Any],
+    latitude: float | None = None,
+    longitude: float | None = None,
+    batch: RegistryBatch | None = None,
+) -> SiteDraft:
+    """Check a new site as ``site_create`` does (and locate it), without writing it.
+
+    ``values`` are its fields by name (``name`` and ``place`` at least); those left out
+    take the model's defaults.
+    """
     if not is_operator(actor) and not can_edit_organisation(actor=actor, organisation=organisation):
         raise PermissionDenied(_("You may not add sites to this organisation."))
+    _refuse_unknown(values)
     site = Site(
         organisation=organisation,
-        name=name.strip(),
-        kind=kind,
-        street=street.strip(),
-        postcode=postcode.strip(),
-        place=place.strip(),
-        state=state,
         latitude=0.0,
         longitude=0.0,
+        **{name: _stripped(name, value) for name, value in values.items()},
     )
-    site.full_clean(exclude=["latitude", "longitude", "state"])
+    _checked(site, batch=batch, exclude=["latitude", "longitude", "state"])
     _locate(site, latitude=latitude, longitude=longitude)
-    site.full_clean()
-    site.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        instance=site,
-        changes=diff({}, snapshot(site, (*SITE_FIELDS, "latitude", "longitude"))),
+    _checked(site, batch=batch)
+    return SiteDraft(
+        site=site,
+        created=True,
+        changes=diff({}, snapshot(site, TRACKED)),
         network_ids=organisation_network_ids(organisation),
-        origin=origin,
     )
-    return site
 
 
 def _locate(site: Site, *, latitude: float | None, longitude: float | None) -> None:
@@ -92,36 +116,67 @@ def site_update(
     **fields: Any,
 ) -> Site:
     """Change a site; a new place or new coordinates locate it again."""
+    draft = site_draft_update(
+        actor=actor, site=site, fields=fields, latitude=latitude, longitude=longitude
+    )
+    drafts_save(site_drafts_prepare([draft], actor=actor, origin=origin))
+    return site
+
+
+def site_draft_update(
+    *,
+    actor: Any,
+    site: Site,
+    fields: dict[str, Any],
+    latitude: float | None = None,
+    longitude: float | None = None,
+    batch: RegistryBatch | None = None,
+) -> SiteDraft:
+    """Check a change of a site as ``site_update`` does (locating it again), without writing."""
     if not is_operator(actor) and not can_edit_site(actor=actor, site=site):
         raise PermissionDenied(_("You may not change this site."))
+    _refuse_unknown(fields)
+    before = snapshot(site, TRACKED)
+    stored = snapshot(site, STORED)
+    read_version = site.updated_at
+    for name, value in fields.items():
+        setattr(site, name, _stripped(name, value))
+    moved = any(before[f] != getattr(site, f) for f in ("place", "postcode", "state"))
+    if latitude is not None or longitude is not None or moved:
+        _checked(site, batch=batch, exclude=["latitude", "longitude", "state"])
+        _locate(site, latitude=latitude, longitude=longitude)
+    _checked(site, batch=batch)
+    after = snapshot(site, STORED)
+    return SiteDraft(
+        site=site,
+        created=False,
+        changes=diff(before, snapshot(site, TRACKED)),
+        network_ids=organisation_network_ids(site.organisation),
+        fields=tuple(
+            dict.fromkeys([*fields, *(n for n in STORED if stored[n] != after[n])])
+        ),  # the given ones even where a refused change left their values on the instance
+        read_version=read_version,
+    )
+
+
+def _checked(site: Site, *, batch: RegistryBatch | None, exclude: list[str] | None = None) -> None:
+    """``full_clean`` of a site. In a batch the organisation was just read (no query for
+    its key) and the check constraints (coordinates in range, a place) are left to their
+    field rules and the database instead of a query each."""
+    related = ["organisation"] if batch is not None else []
+    site.full_clean(exclude=[*(exclude or []), *related], validate_constraints=batch is None)
+
+
+def _refuse_unknown(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(SITE_FIELDS)
     if unknown:
         raise ValidationError(
             {"__all__": _("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))}}
         )
-    tracked = (*SITE_FIELDS, "latitude", "longitude")
-    before = snapshot(site, tracked)
-    for name, value in fields.items():
-        setattr(site, name, value.strip() if isinstance(value, str) else value)
-    moved = any(before[f] != getattr(site, f) for f in ("place", "postcode", "state"))
-    if latitude is not None or longitude is not None or moved:
-        keep_given = latitude is None and longitude is None and not moved
-        if not keep_given:
-            site.full_clean(exclude=["latitude", "longitude", "state"])
-            _locate(site, latitude=latitude, longitude=longitude)
-    site.full_clean()
-    site.save()
-    changes = diff(before, snapshot(site, tracked))
-    if changes:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            instance=site,
-            changes=changes,
-            network_ids=organisation_network_ids(site.organisation),
-            origin=origin,
-        )
-    return site
+
+
+def _stripped(name: str, value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
 @transaction.atomic
@@ -133,7 +188,7 @@ def site_delete(*, actor: Any, site: Site, origin: str = "") -> None:
         actor=actor,
         action=AuditAction.DELETE,
         instance=site,
-        changes=diff(snapshot(site, (*SITE_FIELDS, "latitude", "longitude")), {}),
+        changes=diff(snapshot(site, TRACKED), {}),
         network_ids=organisation_network_ids(site.organisation),
         origin=origin,
     )

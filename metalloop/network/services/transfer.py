@@ -1,41 +1,64 @@
 """Import and export of organisations and sites as tables (CSV or XLSX).
 
-An import is all or nothing (see :mod:`metalloop.common.imports`): every row goes through
-the same services as any other write (validation, permissions, audit trail), each in its own
-savepoint; when any row fails, the whole import is rolled back and :class:`ImportRejected`
-lists every error by line and column. Columns a file leaves out stay as they are; list cells
-(roles, competences, networks) are separated by ";".
-
-Exported files import again without changing anything: rows equal to what is stored are
-counted as unchanged and not written. A site's coordinates are exported only when they were
-given by the organisation; an empty latitude and longitude means "the place centre from the
-gazetteer".
+An import is all or nothing (see :mod:`metalloop.common.imports`): every row is checked by
+the same functions as any other write (validation, permissions, the gazetteer), with what
+the rows name looked up once for the whole file, before anything is written; when any row
+fails, nothing is written and :class:`ImportRejected` lists every error by line and column.
+Then all rows are written in one short transaction with bulk operations, each audited.
+Columns a file leaves out stay as they are; list cells (roles, competences, networks) are
+separated by ";". Rows equal to what is stored (an exported file, :mod:`.export`) are
+counted as unchanged and not written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.models import Organisation
+from metalloop.common.bulk import BulkWrite
 from metalloop.common.imports import (
     ImportRejected,
     ImportResult,
+    PlannedRow,
     RowError,
     RowOutcome,
+    RowPlan,
+    RowPlanner,
     RowRejected,
     TableSpec,
+    chunks,
+    refuse_stale,
     table_import,
 )
 from metalloop.common.tabular import Table, TableRow
-from metalloop.network.models import CoordinateSource, Site
-from metalloop.network.selectors import SiteFilters, organisation_list, site_list
-from metalloop.network.services.organisations import organisation_create, organisation_update
-from metalloop.network.services.sites import site_create, site_update
+from metalloop.network.models import Site
+from metalloop.network.selectors import organisation_list, site_list
+from metalloop.network.services._common import RegistryBatch
+from metalloop.network.services._writes import (
+    organisation_drafts_prepare,
+    site_drafts_prepare,
+    stale_ids,
+)
+from metalloop.network.services.export import (
+    LIST_SEPARATOR,
+    organisation_cells,
+    organisation_export_rows,
+    site_cells,
+    site_export_rows,
+)
+from metalloop.network.services.organisations import (
+    RELATED,
+    organisation_draft_create,
+    organisation_draft_update,
+)
+from metalloop.network.services.sites import site_draft_create, site_draft_update
 
 __all__ = [
     "ORGANISATION_COLUMNS",
@@ -76,7 +99,6 @@ SITE_COLUMNS = [
 ]
 SITE_REQUIRED = ("organisation", "name", "place")
 SITE_COORDINATES = ("latitude", "longitude")
-LIST_SEPARATOR = ";"
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 ORGANISATION_TABLE = TableSpec(
     columns=ORGANISATION_COLUMNS, required=ORGANISATION_REQUIRED, key=("slug",)
@@ -86,14 +108,44 @@ SITE_TABLE = TableSpec(columns=SITE_COLUMNS, required=SITE_REQUIRED, key=("organ
 
 def organisations_import(*, actor: Any, table: Table, origin: str = "cli") -> ImportResult:
     """Create or update organisations (by slug) from a table; all rows or none."""
-    import_row = partial(_organisation_row, actor, columns=table.columns, origin=origin)
-    return table_import(table=table, spec=ORGANISATION_TABLE, import_row=import_row)
+    return table_import(
+        table=table,
+        spec=ORGANISATION_TABLE,
+        plan=partial(_organisation_planner, actor),
+        write=partial(_organisation_writes, actor=actor, origin=origin),
+    )
 
 
 def sites_import(*, actor: Any, table: Table, origin: str = "cli") -> ImportResult:
     """Create or update sites (by organisation and site name) from a table; all rows or none."""
-    import_row = partial(_site_row, actor, columns=table.columns, origin=origin)
-    return table_import(table=table, spec=SITE_TABLE, import_row=import_row)
+    return table_import(
+        table=table,
+        spec=SITE_TABLE,
+        plan=partial(_site_planner, actor),
+        write=partial(_site_writes, actor=actor, origin=origin),
+    )
+
+
+def _registry_batch(actor: Any) -> RegistryBatch:
+    """The small tables a row may name, whole, and the slugs that are taken."""
+    if actor is not None:
+        prefetch_related_objects([actor], "managed_networks")
+    related = {
+        field: {getattr(record, key): record for record in model._default_manager.all()}
+        for field, (model, key, _message, _code) in RELATED.items()
+    }
+    return RegistryBatch(
+        related=related, slugs=set(Organisation.objects.values_list("slug", flat=True))
+    )
+
+
+def _organisations_by_slug(actor: Any, slugs: Iterable[str]) -> dict[str, Organisation]:
+    """The organisations with these slugs, with their relations prefetched."""
+    return {
+        organisation.slug: organisation
+        for chunk in chunks(sorted(set(slugs)))
+        for organisation in organisation_list(actor=actor).filter(slug__in=chunk)
+    }
 
 
 def _list_cell(value: str) -> list[str]:
@@ -114,27 +166,60 @@ def _present(cells: dict[str, str], columns: list[str], names: Iterable[str]) ->
 ORGANISATION_SCALARS = ("name", "legal_form", "kind", "size_class", "website", "description")
 
 
-def _organisation_row(actor: Any, row: TableRow, *, columns: list[str], origin: str) -> RowOutcome:
+@dataclass(frozen=True)
+class _OrganisationLookups:
+    existing: dict[str, Organisation]
+    batch: RegistryBatch
+
+
+def _organisation_planner(actor: Any, table: Table) -> RowPlanner:
+    lookups = _OrganisationLookups(
+        existing=_organisations_by_slug(actor, (r.cells.get("slug", "") for r in table.rows)),
+        batch=_registry_batch(actor),
+    )
+    return partial(_plan_organisation, actor, lookups, columns=table.columns)
+
+
+def _plan_organisation(
+    actor: Any, lookups: _OrganisationLookups, row: TableRow, *, columns: list[str]
+) -> RowPlan:
     slug = row.cells.get("slug", "")
-    existing = organisation_list(actor=actor).filter(slug=slug).first() if slug else None
+    existing = lookups.existing.get(slug) if slug else None
     fields: dict[str, Any] = _present(row.cells, columns, ORGANISATION_SCALARS)
     lists: dict[str, Any] = {
         name: _list_cell(value)
         for name, value in _present(row.cells, columns, ORGANISATION_LISTS).items()
     }
     if existing is None:
-        organisation_create(actor=actor, slug=slug, origin=origin, **fields, **lists)
-        return RowOutcome.CREATED
+        draft = organisation_draft_create(
+            actor=actor, values=fields, slug=slug, batch=lookups.batch, **lists
+        )
+        return RowPlan(RowOutcome.CREATED, draft)
     if _organisation_unchanged(existing, fields, lists):
-        return RowOutcome.UNCHANGED
-    organisation_update(actor=actor, organisation=existing, origin=origin, **fields, **lists)
-    return RowOutcome.UPDATED
+        return RowPlan(RowOutcome.UNCHANGED)
+    draft = organisation_draft_update(
+        actor=actor, organisation=existing, fields=fields, batch=lookups.batch, **lists
+    )
+    return RowPlan(RowOutcome.UPDATED, draft)
+
+
+def _organisation_writes(rows: Sequence[PlannedRow], *, actor: Any, origin: str) -> BulkWrite:
+    drafts = [planned.write for planned in rows]
+
+    def refuse_changed_since_checked() -> None:
+        read = {d.organisation.pk: d.read_version for d in drafts if not d.created}
+        stale = stale_ids(Organisation, read)
+        refuse_stale(rows, lambda draft: draft.organisation.pk in stale)
+
+    write = organisation_drafts_prepare(drafts, actor=actor, origin=origin)
+    write.first(refuse_changed_since_checked)
+    return write
 
 
 def _organisation_unchanged(
     organisation: Organisation, fields: dict[str, str], lists: dict[str, list[str]]
 ) -> bool:
-    stored = _organisation_cells(organisation)
+    stored = organisation_cells(organisation)
     return all(_same_text(stored[name], value) for name, value in fields.items()) and all(
         set(_list_cell(stored[name])) == set(values) for name, values in lists.items()
     )
@@ -145,19 +230,57 @@ def _organisation_unchanged(
 SITE_SCALARS = ("name", "kind", "street", "postcode", "place", "state")
 
 
-def _site_row(actor: Any, row: TableRow, *, columns: list[str], origin: str) -> RowOutcome:
-    organisation, coordinates = _site_references(actor, row)
+@dataclass(frozen=True)
+class _SiteLookups:
+    organisations: dict[str, Organisation]
+    sites: dict[tuple[int, str], list[Site]]
+    batch: RegistryBatch
+
+
+def _site_planner(actor: Any, table: Table) -> RowPlanner:
+    organisations = _organisations_by_slug(
+        actor, (r.cells["organisation"] for r in table.rows if r.cells.get("organisation"))
+    )
+    by_id = {organisation.pk: organisation for organisation in organisations.values()}
+    sites: dict[tuple[int, str], list[Site]] = {}
+    for chunk in chunks(sorted(by_id)):
+        for site in site_list(actor=actor).filter(organisation_id__in=chunk):
+            site.organisation = by_id[site.organisation_id]  # with its memberships prefetched
+            sites.setdefault((site.organisation_id, site.name), []).append(site)
+    lookups = _SiteLookups(organisations, sites, _registry_batch(actor))
+    return partial(_plan_site, actor, lookups, columns=table.columns)
+
+
+def _plan_site(actor: Any, lookups: _SiteLookups, row: TableRow, *, columns: list[str]) -> RowPlan:
+    organisation, coordinates = _site_references(lookups, row)
     fields: dict[str, Any] = _present(row.cells, columns, SITE_SCALARS)
     if "postcode" in fields:
         fields["postcode"] = _restore_leading_zero(fields["postcode"])
-    existing = _existing_site(actor, row, organisation)
+    existing = _existing_site(lookups, row, organisation)
     if existing is None:
-        site_create(actor=actor, organisation=organisation, origin=origin, **fields, **coordinates)
-        return RowOutcome.CREATED
+        draft = site_draft_create(
+            actor=actor, organisation=organisation, values=fields, batch=lookups.batch,
+            **coordinates,
+        )  # fmt: skip
+        return RowPlan(RowOutcome.CREATED, draft)
     if _site_unchanged(existing, fields, coordinates):
-        return RowOutcome.UNCHANGED
-    site_update(actor=actor, site=existing, origin=origin, **fields, **coordinates)
-    return RowOutcome.UPDATED
+        return RowPlan(RowOutcome.UNCHANGED)
+    draft = site_draft_update(
+        actor=actor, site=existing, fields=fields, batch=lookups.batch, **coordinates
+    )
+    return RowPlan(RowOutcome.UPDATED, draft)
+
+
+def _site_writes(rows: Sequence[PlannedRow], *, actor: Any, origin: str) -> BulkWrite:
+    drafts = [planned.write for planned in rows]
+
+    def refuse_changed_since_checked() -> None:
+        stale = stale_ids(Site, {d.site.pk: d.read_version for d in drafts if not d.created})
+        refuse_stale(rows, lambda draft: draft.site.pk in stale)
+
+    write = site_drafts_prepare(drafts, actor=actor, origin=origin)
+    write.first(refuse_changed_since_checked)
+    return write
 
 
 def _restore_leading_zero(postcode: str) -> str:
@@ -165,19 +288,21 @@ def _restore_leading_zero(postcode: str) -> str:
     return postcode.zfill(5) if postcode.isdigit() and len(postcode) == 4 else postcode
 
 
-def _site_references(actor: Any, row: TableRow) -> tuple[Organisation, dict[str, Any]]:
+def _site_references(lookups: _SiteLookups, row: TableRow) -> tuple[Organisation, dict[str, Any]]:
     """Return the organisation and the coordinates a row names, or reject the row."""
     errors: list[RowError] = []
-    organisation = _site_organisation(actor, row, errors)
+    organisation = _site_organisation(lookups, row, errors)
     coordinates = _coordinates(row, errors)
     if errors or organisation is None:
         raise RowRejected(errors)
     return organisation, coordinates
 
 
-def _site_organisation(actor: Any, row: TableRow, errors: list[RowError]) -> Organisation | None:
+def _site_organisation(
+    lookups: _SiteLookups, row: TableRow, errors: list[RowError]
+) -> Organisation | None:
     slug = row.cells["organisation"]
-    found = organisation_list(actor=actor).filter(slug=slug).first() if slug else None
+    found = lookups.organisations.get(slug) if slug else None
     if found is None:
         message = (
             _("No organisation has the short name %(slug)s.") % {"slug": slug}
@@ -188,10 +313,9 @@ def _site_organisation(actor: Any, row: TableRow, errors: list[RowError]) -> Org
     return found
 
 
-def _existing_site(actor: Any, row: TableRow, organisation: Organisation) -> Site | None:
+def _existing_site(lookups: _SiteLookups, row: TableRow, organisation: Organisation) -> Site | None:
     name = row.cells["name"]
-    filters = SiteFilters(organisation=organisation.slug)
-    matches = list(site_list(actor=actor, filters=filters).filter(name=name)[:2])
+    matches = lookups.sites.get((organisation.pk, name), [])
     if len(matches) > 1:
         message = _(
             "%(organisation)s has several sites called %(name)s; rename them so that each "
@@ -230,56 +354,9 @@ def _parse_number(text: str) -> float | None:
 def _site_unchanged(
     site: Site, fields: dict[str, str], coordinates: dict[str, float | None]
 ) -> bool:
-    stored = _site_cells(site)
+    stored = site_cells(site)
     same_fields = all(_same_text(stored[name], value) for name, value in fields.items())
     same_coordinates = all(
         value is None or value == getattr(site, name) for name, value in coordinates.items()
     )
     return same_fields and same_coordinates
-
-
-# --- export -----------------------------------------------------------------------------------
-
-
-def organisation_export_rows(*, actor: Any) -> list[dict[str, str]]:
-    """Return the organisations the actor sees as rows of ORGANISATION_COLUMNS."""
-    return [_organisation_cells(o) for o in organisation_list(actor=actor)]
-
-
-def site_export_rows(*, actor: Any) -> list[dict[str, str]]:
-    """Return the sites the actor sees as rows of SITE_COLUMNS."""
-    return [_site_cells(site) for site in site_list(actor=actor)]
-
-
-def _organisation_cells(organisation: Organisation) -> dict[str, str]:
-    return {
-        "slug": organisation.slug,
-        "name": organisation.name,
-        "legal_form": organisation.legal_form,
-        "kind": organisation.kind,
-        "size_class": organisation.size_class,
-        "roles": _join(stage.code for stage in organisation.roles.all()),
-        "competences": _join(competence.code for competence in organisation.competences.all()),
-        "networks": _join(m.network.slug for m in organisation.memberships.all()),
-        "website": organisation.website,
-        "description": organisation.description,
-    }
-
-
-def _site_cells(site: Site) -> dict[str, str]:
-    given = site.coordinate_source == CoordinateSource.GIVEN
-    return {
-        "organisation": site.organisation.slug,
-        "name": site.name,
-        "kind": site.kind,
-        "street": site.street,
-        "postcode": site.postcode,
-        "place": site.place,
-        "state": site.state,
-        "latitude": repr(site.latitude) if given else "",
-        "longitude": repr(site.longitude) if given else "",
-    }
-
-
-def _join(items: Iterable[str]) -> str:
-    return LIST_SEPARATOR.join(items)

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.management.lookups import user_named
-from metalloop.common.errors import one_line
-from metalloop.common.tabular import FORMATS, TableError, read_table, table_format
+from metalloop.common.errors import ApplicationError, one_line
+from metalloop.common.imports import read_import_file
+from metalloop.common.tabular import FORMATS, TableError, table_format
 from metalloop.exchange import selectors, services
 
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
     ) -> None:
         actor = user_named(as_user)
         target = selectors.network_by_slug(actor=actor, slug=network)
-        table = read_table(file, format)
+        table = read_import_file(file, format)
         try:
             result = services.listings_import(
                 actor=actor, network=target, table=table, origin="cli"
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             for error in rejected.errors:
                 self.stderr.write(str(error))
             raise CommandError(rejected.message) from rejected
+        except ApplicationError as conflict:
+            raise CommandError(conflict.message) from conflict
         self.stdout.write(
             _("listings: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
             % vars(result)

@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from metalloop.accounts.management.lookups import user_named
-from metalloop.common.tabular import FORMATS, TableError, read_table
+from metalloop.common.errors import ApplicationError
+from metalloop.common.imports import read_import_file
+from metalloop.common.tabular import FORMATS, TableError
 from metalloop.network.services.transfer import ImportRejected, organisations_import, sites_import
 
 IMPORTERS = {"organisations": organisations_import, "sites": sites_import}
@@ -31,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = user_named(options["as_user"]) if options["as_user"] else None
         try:
-            table = read_table(options["file"], options["format"])
+            table = read_import_file(options["file"], options["format"])
             result = IMPORTERS[options["entity"]](actor=actor, table=table, origin="cli")
         except TableError as unreadable:
             raise CommandError(str(unreadable)) from unreadable
@@ -39,6 +41,8 @@ class Command(BaseCommand):
             for error in rejected.errors:
                 self.stderr.write(str(error))
             raise CommandError(rejected.message) from rejected
+        except ApplicationError as conflict:
+            raise CommandError(conflict.message) from conflict
         self.stdout.write(
             _("%(entity)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
             % {"entity": options["entity"], **vars(result)}

@@ -33,6 +33,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("METALLOOP_WORKERS", "3"))
         )
+        # An upload of the largest table (METALLOOP_IMPORT_MAX_ROWS) is checked row by row in
+        # its request, about a minute for 20,000 listings on a small server; gunicorn's own
+        # 30 s would kill the worker halfway. The database is not locked meanwhile.
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=int(os.environ.get("METALLOOP_REQUEST_TIMEOUT", "180")),
+            help="seconds a request may take before its worker is restarted (default 180)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["setup"]:
@@ -66,6 +75,8 @@ class Command(BaseCommand):
             f"{options['host']}:{options['port']}",
             "--workers",
             str(options["workers"]),
+            "--timeout",
+            str(options["timeout"]),
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",
