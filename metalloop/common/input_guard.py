@@ -25,8 +25,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from metalloop.common.errors import too_much_data_message
-from metalloop.common.problems import problem, unreadable_title
+from metalloop.common.problems import problem, too_much_data_problem, unreadable_title
 from metalloop.common.views import bad_request
 
 NUL = "\x00"
@@ -46,7 +45,7 @@ class InputGuardMiddleware:
             where = nul_location(request)
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as too_much:
             if request.path.startswith("/api/"):
-                return problem(request, status=413, title=too_much_data_message(too_much))
+                return too_much_data_problem(request, too_much)
             return bad_request(request, too_much)
         except (MultiPartParserError, SuspiciousOperation):
             return refusal(request, status=400, detail=_("The request body cannot be read."))

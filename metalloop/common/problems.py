@@ -86,6 +86,16 @@ def problem(
     return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def too_much_data_problem(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Answer 413 with a short title and, as detail, the limit the request broke."""
+    return problem(
+        request,
+        status=413,
+        title=_("The request is too large."),
+        detail=too_much_data_message(error),
+    )
+
+
 def _ninja_field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
@@ -182,7 +192,7 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(TooManyFilesSent)
     def on_too_much_data(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
         # Multipart bodies of the API are parsed by the endpoint, not by the input guard.
-        return problem(request, status=413, title=too_much_data_message(exc))
+        return too_much_data_problem(request, exc)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -250,6 +250,7 @@ def test_a_body_above_the_limit_is_413(admin_client, settings):
     )
     assert response.status_code == 413
     assert response.json()["title"] == "Die Anfrage ist zu groß."
+    assert response.json()["detail"].startswith("Die Anfrage enthielt mehr als 1000")
 
 
 def test_uploaded_files_may_hold_nul_bytes(admin_client, known_values):
