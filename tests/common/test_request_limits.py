@@ -56,7 +56,8 @@ def test_too_much_json_in_the_api_is_a_413_problem(client, settings, member, tok
 
     assert response.status_code == 413
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["title"] == (
+    assert response.json()["title"] == "The request is too large."
+    assert response.json()["detail"] == (
         "The request sent more than 100\xa0bytes of form data; files count separately. "
         "Send less text at once."
     )
@@ -72,4 +73,5 @@ def test_too_many_files_in_the_api_is_a_413_problem(client, settings, member, to
     )
 
     assert response.status_code == 413
-    assert response.json()["title"] == "The request sent more than 1 files; send fewer at once."
+    assert response.json()["title"] == "The request is too large."
+    assert response.json()["detail"] == "The request sent more than 1 files; send fewer at once."
