@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -115,7 +117,7 @@ def known_values(demo_tokens) -> dict[str, list[str]]:
 
 
 def assert_no_server_error(response: Any, url: str) -> None:
-    response.close()  # a download is a FileResponse holding its file open
+    release(response)
     assert response.status_code < 500, f"{response.status_code} for {url!r}"
     if url.startswith("/api/") and response.status_code >= 400 and response.status_code != 405:
         assert response["Content-Type"] == PROBLEM_CONTENT_TYPE, f"{url!r}: {response}"
@@ -124,8 +126,22 @@ def assert_no_server_error(response: Any, url: str) -> None:
         assert problem["title"]
 
 
+def release(response: Any) -> None:
+    """Close a download (a FileResponse holds its file open) the way the test client closes
+    other answers: without ``request_finished``, whose handler would close the connection
+    that holds the test's transaction on PostgreSQL (its autocommit differs from the
+    settings). The test client has already closed an answer that is not streamed."""
+    if not getattr(response, "streaming", False):
+        return
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def assert_refused_as_unreadable(response: Any, url: str) -> None:
-    response.close()
+    release(response)
     assert response.status_code == 400, f"{response.status_code} for {url!r}"
     if url.startswith("/api/"):
         assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
@@ -307,7 +323,7 @@ def working_url(client: Client, route: str, names: tuple[str, ...], known) -> st
         url = page_url(route, values)
         first = first or url
         response = client.get(url)
-        response.close()
+        release(response)
         if response.status_code == 200:
             return url
     return first
