@@ -20,12 +20,15 @@ def language() -> str:
 
 
 def source_of(entry: Entry) -> dict[str, str]:
-    source = entry.provenance.source
+    """The source in the reader's language; notes for maintainers are never loaded."""
+    source, words = entry.provenance.source, language()
     return {
-        "document": source.document,
-        "edition": source.edition,
-        "section": source.section,
+        "document": source.document.text(words),
+        "edition": source.edition.text(words),
+        "section": source.section.text(words),
         "url": source.url,
+        "reproduces": source.reproduces,
+        "accessed": source.accessed,
     }
 
 
@@ -39,7 +42,7 @@ def entry_out(entry: Entry) -> dict[str, Any]:
         "source": source_of(entry),
         "confidence": entry.provenance.confidence.value,
         "confirmed": entry.provenance.confirmed,
-        "note": entry.provenance.note,
+        "note": entry.provenance.note.text(language()),
         "data": entry_data(entry),
     }
 

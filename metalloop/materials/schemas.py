@@ -8,10 +8,14 @@ from ninja import Field, Schema
 
 
 class SourceOut(Schema):
-    document: str
-    edition: str
-    section: str
-    url: str
+    document: str = Field(..., description="Title of the document, in the language of the request.")
+    edition: str = Field(..., description="Edition, version or date.")
+    section: str = Field(..., description="Table, annex or page; empty if not given.")
+    url: str = Field(..., description="Where the source was read; empty if not online.")
+    reproduces: str = Field(
+        ..., description="The primary text a secondary source reproduces; empty if none."
+    )
+    accessed: str = Field(..., description="Date the source was read (YYYY-MM-DD); may be empty.")
 
 
 class EntryOut(Schema):
@@ -25,7 +29,7 @@ class EntryOut(Schema):
     confirmed: bool = Field(
         ..., description="false: the figure could not be confirmed in the source."
     )
-    note: str
+    note: str = Field(..., description="A note for the reader, in the language of the request.")
     data: dict[str, Any] = Field(..., description="Kind-specific fields; compositions in wt-%.")
 
 

@@ -33,7 +33,7 @@ def test_the_data_files_validate():
 def test_every_entry_has_a_source_and_a_confidence(knowledge):
     for entry in knowledge.entries:
         source = entry.provenance.source
-        assert source.document.strip() and source.edition.strip(), entry.code
+        assert source.document.de.strip() and source.edition.de.strip(), entry.code
         assert entry.provenance.confidence.value in {"standard", "secondary", "estimate"}
         assert entry.name_de.strip() and entry.name_en.strip(), entry.code
 

@@ -100,10 +100,33 @@ def test_a_valid_set_loads_with_provenance_and_aliases():
     entry = knowledge.get("AISI 304")
     assert isinstance(entry, Graded)
     assert entry.code == "EN10088:1.4301"
-    assert entry.provenance.source.citation() == "Test document, 2024, Table 1"
+    assert entry.provenance.source.citation("de") == "Test document, 2024, Table 1"
     assert entry.specification.limits[0].low.percent == pytest.approx(17.5)
     assert len(knowledge.of_kind(Kind.ELEMENTS)) == 3
     assert [e.code for e in knowledge.search("chrom")] == ["EL:Cr"]
+
+
+def test_sources_and_notes_speak_the_readers_language_and_maintainer_notes_stay_out():
+    documents = copy.deepcopy(minimal())
+    alloy = documents[2][1]["entries"][0]
+    alloy["source"] = {
+        **SOURCE,
+        "section": {"de": "Tabelle 1", "en": "Table 1"},
+        "reproduces": "EN 10088-2:2014",
+        "accessed": "2026-12-08",
+    }
+    alloy["note_de"], alloy["note_en"] = "Für Bleche.", "For sheet."
+    alloy["maintainer_note"] = "check against the 2024 edition"
+    entry = build_knowledge_base(documents).get("EN10088:1.4301")
+    provenance = entry.provenance
+    assert provenance.source.citation("de") == "Test document, 2024, Tabelle 1"
+    assert provenance.source.citation("en") == "Test document, 2024, Table 1"
+    assert provenance.source.reproduces == "EN 10088-2:2014"
+    assert (provenance.note.text("de"), provenance.note.text("en-gb")) == (
+        "Für Bleche.",
+        "For sheet.",
+    )
+    assert "2024 edition" not in repr(entry)
 
 
 def broken(path, value):
@@ -154,6 +177,14 @@ def broken(path, value):
         ((0, 1, "entries", 0, "atomic_mass"), "heavy", "'atomic_mass' must be a number"),
         ((0, 1, "kind"), "metals", "unknown kind 'metals'"),
         ((0, 1, "entries", 1, "code"), "EL:Fe", "the code is used twice"),
+        ((2, 1, "entries", 0, "note"), "old style", "'note' is split into note_de and note_en"),
+        ((2, 1, "entries", 0, "note_de"), "nur deutsch", "needs both note_de and note_en"),
+        (
+            (2, 1, "entries", 0, "source"),
+            {**SOURCE, "section": {"de": "Tabelle 1"}},
+            "'source.section' in two languages needs exactly 'de' and 'en' texts",
+        ),
+        ((2, 1, "entries", 0, "source"), {**SOURCE, "checked_by": "x"}, "unknown source keys"),
     ],
 )
 def test_invalid_data_is_refused_with_a_precise_message(path, value, message):

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  source: {_citation(entry)}")
         self.stdout.write(f"  confidence: {_confidence(entry)}")
         if entry.provenance.note:
-            self.stdout.write(f"  note: {entry.provenance.note}")
+            self.stdout.write(f"  note: {entry.provenance.note.text(presenters.language())}")
 
     def _search(self, text: str, kind: str | None = None, **__: Any) -> None:
         found = selectors.reference_list(actor=None, kind=Kind(kind) if kind else None, q=text)
@@ -97,7 +97,7 @@ def _range(low: float, high: float) -> str:
 
 def _citation(entry: Entry) -> str:
     source = entry.provenance.source
-    return source.citation() + (f" <{source.url}>" if source.url else "")
+    return source.citation(presenters.language()) + (f" <{source.url}>" if source.url else "")
 
 
 def _confidence(entry: Entry) -> str:
