@@ -44,7 +44,7 @@ def test_every_entry_has_a_source_and_a_confidence(knowledge):
         (Kind.ELEMENTS, 92),
         (Kind.ALLOYS, 40),
         (Kind.SCRAP_GRADES, 30),
-        (Kind.WASTE_CODES, 60),
+        (Kind.WASTE_CODES, 230),
         (Kind.CUSTOMS_CODES, 20),
         (Kind.CROSSWALK, 10),
         (Kind.END_OF_WASTE, 3),
