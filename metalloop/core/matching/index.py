@@ -41,7 +41,7 @@ from metalloop.core.matching.chemistry import (
     offer_chemistry,
 )
 from metalloop.core.matching.listings import Demand, Offer, TimeWindow
-from metalloop.core.matching.scoring import Feedback, pair_terms
+from metalloop.core.matching.scoring import Feedback, hierarchy_level, pair_terms
 from metalloop.core.matching.tables import (
     OwnerIds,
     Sinks,
@@ -203,7 +203,10 @@ class ListingIndex:
             great_circle_km=pairs.great_circle_km,
         )
         result, score = terms.delivery, terms.score
-        order = np.lexsort((np.array(keys), -score))[:limit]
+        # The waste hierarchy first (reuse and remanufacturing before recycling before
+        # recovery), then the score; the key keeps equal ranks stable.
+        level = np.array([hierarchy_level(code) for code in sinks.r_strategy], dtype=np.int8)
+        order = np.lexsort((np.array(keys), -score, level[pairs.sink]))[:limit]
         verdicts = ("fits", "fits_after_dilution", "does_not_fit", "not_analysed")
         return [
             Candidate(
