@@ -35,7 +35,6 @@ from metalloop.core.matching.candidates import (
     source_keys,
 )
 from metalloop.core.matching.chemistry import (
-    DemandLimits,
     demand_limits,
     limit_elements,
     offer_chemistry,
@@ -125,14 +124,7 @@ class ListingIndex:
         within = reach * self.context.method.detour.value <= self.sinks.max_km[rows] + 1e-9
         rows, km, reach = rows[within], km[within], reach[within]
         near = _rows_of(self.sinks, rows)
-        limits = DemandLimits(
-            self._limits.low[rows],
-            self._limits.high[rows],
-            self._limits.limited[rows],
-            self._limits.dilutable[rows],
-            self._limits.max_dilution[rows],
-        )
-        chemistry = (offer_chemistry(new.compositions, self.elements), limits)
+        chemistry = (offer_chemistry(new.compositions, self.elements), self._limits.take(rows))
         local = np.arange(rows.size, dtype=np.intp)
         src = np.zeros(rows.size, dtype=np.intp)
         pairs = admissible(new, near, self.context, chemistry, src, local, km, reach)
