@@ -13,6 +13,7 @@ KIND_LABELS = {
     Kind.END_OF_WASTE: _("End-of-waste criteria"),
     Kind.EMISSION_FACTORS: _("Emission factors"),
     Kind.R_STRATEGIES: _("R-strategies"),
+    Kind.DILUENTS: _("Diluents"),
 }
 
 CONFIDENCE_LABELS = {
@@ -24,6 +25,7 @@ CONFIDENCE_LABELS = {
 VERDICT_LABELS = {
     "fits": _("fits"),
     "fits_after_dilution": _("fits after dilution"),
+    "fits_after_alloying": _("fits after alloying"),
     "does_not_fit": _("does not fit"),
 }
 
@@ -38,6 +40,8 @@ STATUS_LABELS = {
 
 FIELD_LABELS = {
     "designation": _("Designation"),
+    "balance": _("Base metal"),
+    "analysis": _("Analysis (wt-%, min and max)"),
     "aliases": _("Other designations"),
     "material": _("Material family"),
     "description_de": _("Description (German)"),

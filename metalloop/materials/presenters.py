@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -11,7 +12,7 @@ from metalloop.core.materials.classify import Match
 from metalloop.core.materials.end_of_waste import EndOfWasteResult
 from metalloop.core.materials.entries import EndOfWasteRule, Entry, Graded
 from metalloop.core.materials.specification import CheckResult, Verdict
-from metalloop.materials.adapters import entry_data
+from metalloop.materials.adapters import entry_data, knowledge
 from metalloop.materials.labels import FIELD_LABELS, LIMIT_WORDS
 
 
@@ -75,12 +76,23 @@ def explain(entry: Graded, result: CheckResult) -> str:
     elif result.verdict is Verdict.FITS_AFTER_DILUTION:
         text = _(
             "The analysis fits %(name)s after dilution: %(elements)s too high; the lot may make up "
-            "at most %(share).0f %% of the charge, the rest clean %(base)s."
+            "at most %(share)s %% of the charge, the rest %(diluent)s."
         ) % {
             "name": name,
             "elements": ", ".join(result.failing),
-            "share": (result.max_share or 0) * 100,
-            "base": entry.specification.balance,
+            "share": number_format((result.max_share or 0) * 100, 1),
+            "diluent": diluent_name(result.diluent, entry.specification.balance),
+        }
+    elif result.verdict is Verdict.FITS_AFTER_ALLOYING:
+        text = _(
+            "The analysis fits %(name)s after alloying: %(elements)s too low; add at least "
+            "%(additions)s per tonne of the lot (as pure element or its share of a master alloy)."
+        ) % {
+            "name": name,
+            "elements": ", ".join(result.failing),
+            "additions": ", ".join(
+                f"{number_format(a.kg_per_t, 1)} kg {a.element}" for a in result.additions
+            ),
         }
     else:
         text = _("The analysis does not fit %(name)s: %(elements)s.") % {
@@ -94,6 +106,20 @@ def explain(entry: Graded, result: CheckResult) -> str:
     return text
 
 
+def diluent_name(code: str, balance: str) -> str:
+    """What the charge is thinned with, by name: the knowledge base's clean material of the
+    base metal, or the pure base metal where it has none."""
+    if code:
+        return f"{knowledge().get(code).name(language())} ({code})"
+    return _("pure %(element)s (assumed free of the other elements)") % {"element": balance}
+
+
+def diluent_out(code: str, balance: str) -> dict[str, str] | None:
+    if not balance:
+        return None
+    return {"code": code, "name": diluent_name(code, balance)}
+
+
 def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
     return {
         "specification": entry.code,
@@ -103,6 +129,12 @@ def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
         "not_analysed": list(result.not_analysed),
         "max_share": result.max_share,
         "dilution": result.dilution,
+        "diluent": (
+            diluent_out(result.diluent, entry.specification.balance)
+            if result.verdict is Verdict.FITS_AFTER_DILUTION
+            else None
+        ),
+        "additions": [{"element": a.element, "kg_per_t": a.kg_per_t} for a in result.additions],
         "explanation": explain(entry, result),
         "lines": [
             {

@@ -71,16 +71,34 @@ class CheckLineOut(Schema):
     )
 
 
+class DiluentOut(Schema):
+    code: str = Field(..., description="Knowledge-base code; empty for the pure base metal.")
+    name: str
+
+
+class AdditionOut(Schema):
+    element: str
+    kg_per_t: float = Field(..., description="Least addition per tonne of the lot [kg/t].")
+
+
 class CheckOut(Schema):
     specification: str
     name: str
-    verdict: str = Field(..., description="fits, fits_after_dilution or does_not_fit.")
+    verdict: str = Field(
+        ..., description="fits, fits_after_dilution, fits_after_alloying or does_not_fit."
+    )
     failing: list[str]
     not_analysed: list[str]
     max_share: float | None = Field(
         None, description="Largest share of the lot in a diluted charge [-]."
     )
-    dilution: float | None = Field(None, description="Share of clean base metal needed [-].")
+    dilution: float | None = Field(None, description="Share of diluent needed [-].")
+    diluent: DiluentOut | None = Field(
+        None, description="What the charge is thinned with (fits_after_dilution only)."
+    )
+    additions: list[AdditionOut] = Field(
+        ..., description="Alloying additions needed (fits_after_alloying only)."
+    )
     explanation: str
     lines: list[CheckLineOut]
     source: SourceOut

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from metalloop.core.materials.composition import Composition, ShareRange
 from metalloop.core.materials.entries import (
+    CleanBase,
     Criterion,
     CrosswalkLink,
     CustomsCode,
@@ -20,7 +22,7 @@ from metalloop.core.materials.entries import (
     WasteCode,
 )
 from metalloop.core.materials.specification import Limit, Specification, SumLimit
-from metalloop.core.units import MassFraction
+from metalloop.core.units import ZERO, MassFraction
 from metalloop.reference.materials.raw import RawEntry, choice, common_fields
 
 
@@ -237,6 +239,24 @@ def _r_strategy(e: RawEntry) -> Entry:
     )
 
 
+def _clean_base(e: RawEntry) -> Entry:
+    limits = _specification(e, e.text("code")).limits
+    shares = {
+        limit.element: ShareRange(limit.low or ZERO, limit.high or limit.low or ZERO)
+        for limit in limits
+    }
+    if any(limit.high is None for limit in limits):
+        e.problem("a diluent's analysis needs a maximum for every element")
+    return CleanBase(
+        **common_fields(Kind.DILUENTS, e),
+        balance=e.text("balance"),
+        material=e.text("material"),
+        analysis=Composition(shares),
+        description_de=e.text("description_de", required=False),
+        description_en=e.text("description_en", required=False),
+    )
+
+
 PARSERS: dict[Kind, Callable[[RawEntry], Entry]] = {
     Kind.ELEMENTS: _element,
     Kind.MATERIALS: _material,
@@ -248,4 +268,5 @@ PARSERS: dict[Kind, Callable[[RawEntry], Entry]] = {
     Kind.END_OF_WASTE: _end_of_waste,
     Kind.EMISSION_FACTORS: _emission_factor,
     Kind.R_STRATEGIES: _r_strategy,
+    Kind.DILUENTS: _clean_base,
 }
