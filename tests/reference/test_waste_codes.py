@@ -192,4 +192,4 @@ def test_battery_entries_tell_the_reader_about_the_2026_recast(waste_codes):
     for number in ("16 06", "16 06 04", "16 06 05"):
         note = waste_codes[number].provenance.note
         assert "2025/934" in note.de and "2025/934" in note.en, number
-        assert "9. Dezember 2026" in note.de and "9 December 2026" in note.en, number
+        assert "9. November 2026" in note.de and "9 November 2026" in note.en, number
