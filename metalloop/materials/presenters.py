@@ -79,21 +79,21 @@ def accessed_on(text: str) -> str:
         return text
 
 
-def provenance_lines(entry: Entry) -> list[tuple[str, str]]:
-    """The provenance as (label, text) lines in the reader's language, for the command line."""
+def provenance_lines(entry: Entry) -> list[str]:
+    """The provenance as lines in the reader's language, for the command line."""
     source, words = entry.provenance.source, language()
     citation = source.citation(words) + (f" <{source.url}>" if source.url else "")
     trust = confidence_label(entry)
     if not entry.provenance.confirmed:
         trust += f", {UNCONFIRMED}"
-    lines = [(_("Source"), citation)]
+    lines = [f"{_('Source')}: {citation}"]
     if source.reproduces:
-        lines.append((str(REPRODUCES), source.reproduces))
+        lines.append(f"{REPRODUCES}: {source.reproduces}")
     if source.accessed:
-        lines.append((str(ACCESSED), accessed_on(source.accessed)))
-    lines.append((_("Confidence"), trust))
+        lines.append(f"{ACCESSED} {accessed_on(source.accessed)}")
+    lines.append(f"{_('Confidence')}: {trust}")
     if entry.provenance.note:
-        lines.append((_("Note"), entry.provenance.note.text(words)))
+        lines.append(f"{_('Note')}: {entry.provenance.note.text(words)}")
     return lines
 
 

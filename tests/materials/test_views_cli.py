@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import subprocess
 import sys
@@ -11,7 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.template.loader import render_to_string
 from django.utils import translation
+
+from metalloop.core.materials.provenance import Confidence, Provenance, Source, Wording
+from metalloop.materials.presenters import provenance_out
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +171,40 @@ def test_the_program_speaks_the_language_of_metalloop_language(tmp_path, languag
     )
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "de",
+            "Quelle: Werkstoffportal, 2024, Tabelle 3; gibt wieder: EN 10088-2:2014; "
+            "abgerufen am 8. Dezember 2026",
+        ),
+        (
+            "en",
+            "Source: Werkstoffportal, 2024, Table 3; reproduces: EN 10088-2:2014; "
+            "accessed Dec. 8, 2026",
+        ),
+    ],
+)
+def test_the_source_names_what_it_reproduces_and_when_it_was_read(language, expected):
+    provenance = Provenance(
+        Source(
+            Wording("Werkstoffportal"),
+            Wording("2024"),
+            Wording("Tabelle 3", "Table 3"),
+            reproduces="EN 10088-2:2014",
+            accessed="2026-12-08",
+        ),
+        Confidence.SECONDARY,
+        note=Wording("Für Bleche.", "For sheet."),
+    )
+    with translation.override(language):
+        shown = " ".join(
+            html.unescape(
+                render_to_string("materials/_provenance.html", {"out": provenance_out(provenance)})
+            ).split()
+        )
+    assert expected in shown
+    assert ("Für Bleche." if language == "de" else "For sheet.") in shown

@@ -56,8 +56,8 @@ class Command(BaseCommand):
             elif value not in (None, "", [], {}):
                 shown = ", ".join(map(str, value)) if isinstance(value, list) else value
                 self.stdout.write(f"  {FIELD_LABELS.get(key, key)}: {shown}")
-        for label, text in presenters.provenance_lines(entry):
-            self.stdout.write(f"  {label}: {text}")
+        for line in presenters.provenance_lines(entry):
+            self.stdout.write(f"  {line}")
 
     def _search(self, text: str, kind: str | None = None, **__: Any) -> None:
         found = selectors.reference_list(actor=None, kind=Kind(kind) if kind else None, q=text)
@@ -84,8 +84,8 @@ class Command(BaseCommand):
             headroom = "—" if line["headroom"] is None else f"{line['headroom']:+.4g}"
             cells = f"{line['subject']:<12} {line['limit']:<22} {value:<18} {headroom:>16}"
             self.stdout.write(f"  {cells}  {STATUS_LABELS.get(line['status'], line['status'])}")
-        for label, text in presenters.provenance_lines(entry):
-            self.stdout.write(f"  {label}: {text}")
+        for line in presenters.provenance_lines(entry):
+            self.stdout.write(f"  {line}")
 
     def _classify(self, analysis: str, **__: Any) -> None:
         matches = adapters.classify_analysis(analysis)
