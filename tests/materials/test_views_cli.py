@@ -160,9 +160,9 @@ def test_the_program_speaks_the_language_of_metalloop_language(tmp_path, languag
     environment.update(
         METALLOOP_DEBUG="1", METALLOOP_VAR_DIR=str(tmp_path), METALLOOP_LANGUAGE=language
     )
+    program = [sys.executable, "-c", "from metalloop.cli import main; main()"]
     result = subprocess.run(
-        [sys.executable, "-c", "from metalloop.cli import main; main()"]
-        + ["ref", "show", "EF:copper-cathode-world-2023"],
+        [*program, "ref", "show", "EF:copper-cathode-world-2023"],
         env=environment,
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,

@@ -26,7 +26,11 @@ from metalloop.reference.materials import read_data_files
 
 LANGUAGES = ("de", "en")
 WORDS = {
-    "de": {"standard": "Norm oder Rechtstext", "secondary": "Sekundärquelle", "estimate": "Schätzung"},
+    "de": {
+        "standard": "Norm oder Rechtstext",
+        "secondary": "Sekundärquelle",
+        "estimate": "Schätzung",
+    },
     "en": {
         "standard": "standard or legal text",
         "secondary": "secondary source",
@@ -81,7 +85,9 @@ def read_everything() -> Seen:
         for kind in Kind:
             page, pages_total = 1, 1
             while page <= pages_total:
-                body = client.get(f"/api/v1/reference/{kind.value}?page_size=200&page={page}").json()
+                body = client.get(
+                    f"/api/v1/reference/{kind.value}?page_size=200&page={page}"
+                ).json()
                 for item in body["items"]:
                     answers[item["code"]] = json.dumps(item, ensure_ascii=False)
                 page, pages_total = page + 1, body["pages"]

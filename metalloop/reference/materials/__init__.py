@@ -3,8 +3,8 @@
 Every file is validated as it is read: its kind, every entry's keys, types, units and
 ranges, its source and confidence; then every cross-reference (materials, elements, waste
 and customs codes, grades) must resolve. Errors are collected and reported together, with
-file and code. ``python -m metalloop.reference.materials`` validates and reports per kind how many entries
-are confirmed and by which kind of source (``--json`` for one JSON object).
+file and code. ``python -m metalloop.reference.materials`` validates and reports per kind
+how many entries are confirmed and by which kind of source (``--json`` for one JSON object).
 """
 
 from __future__ import annotations
