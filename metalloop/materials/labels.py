@@ -16,11 +16,19 @@ KIND_LABELS = {
     Kind.DILUENTS: _("Diluents"),
 }
 
+# The words for how far a figure can be trusted: the one place for pages, API, CLI and the
+# other apps (``confidence_label`` in the API answers, the badges on the pages).
 CONFIDENCE_LABELS = {
-    "standard": _("from the standard or regulation"),
-    "secondary": _("from a secondary source"),
+    "standard": _("standard or legal text"),
+    "secondary": _("secondary source"),
     "estimate": _("estimate"),
 }
+UNCONFIRMED = _("unconfirmed")
+"""A figure that could not be checked against its cited source."""
+REPRODUCES = _("reproduces")
+"""Before the primary text a secondary source reproduces: "reproduces: EN 10088-2:2014"."""
+ACCESSED = _("accessed")
+"""Before the date a source was read: "accessed 8 December 2026"."""
 
 VERDICT_LABELS = {
     "fits": _("fits"),

@@ -18,6 +18,15 @@ class SourceOut(Schema):
     accessed: str = Field(..., description="Date the source was read (YYYY-MM-DD); may be empty.")
 
 
+CONFIDENCE = "How the figure was obtained: standard, secondary or estimate."
+CONFIDENCE_LABEL = (
+    "The confidence in words of the request's language (for example 'standard or legal text',"
+    " 'Sekundärquelle')."
+)
+CONFIRMED = "false: the figure could not be confirmed in the source."
+NOTE = "A note for the reader, in the language of the request; empty if none."
+
+
 class EntryOut(Schema):
     code: str
     kind: str
@@ -25,11 +34,10 @@ class EntryOut(Schema):
     name_de: str
     name_en: str
     source: SourceOut
-    confidence: str = Field(..., description="standard, secondary or estimate.")
-    confirmed: bool = Field(
-        ..., description="false: the figure could not be confirmed in the source."
-    )
-    note: str = Field(..., description="A note for the reader, in the language of the request.")
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
+    note: str = Field(..., description=NOTE)
     data: dict[str, Any] = Field(..., description="Kind-specific fields; compositions in wt-%.")
 
 
@@ -102,8 +110,10 @@ class CheckOut(Schema):
     explanation: str
     lines: list[CheckLineOut]
     source: SourceOut
-    confidence: str
-    confirmed: bool
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
+    note: str = Field(..., description=NOTE)
 
 
 class ClassifyIn(Schema):
@@ -118,8 +128,9 @@ class MatchOut(Schema):
     dilution: float | None
     matched_elements: int
     closeness: float
-    confidence: str
-    confirmed: bool
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
 
 
 class ClassifyOut(Schema):
@@ -151,5 +162,7 @@ class EndOfWasteOut(Schema):
     open_criteria: list[str]
     criteria: list[CriterionOut]
     source: SourceOut
-    confidence: str
-    confirmed: bool
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
+    note: str = Field(..., description=NOTE)

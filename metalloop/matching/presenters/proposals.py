@@ -28,6 +28,7 @@ from metalloop.matching.permissions import (
     can_record_outcome,
     identities_revealed,
 )
+from metalloop.matching.presenters.impact import factor_sources
 from metalloop.matching.presenters.routes import SeenRoute, explanation_over, seen_route
 from metalloop.materials.presenters import diluent_name
 from metalloop.reference.impact import load_impact_method
@@ -194,6 +195,7 @@ def explanation_page(explanation: dict[str, Any]) -> dict[str, Any]:
         "leg_rows": [
             {**leg, "mode_label": labels.mode(leg["mode"])} for leg in explanation.get("legs", [])
         ],
+        "factor_rows": _factor_rows(explanation),
         "part_rows": [
             {"label": str(labels.SCORE_PARTS.get(name, name)), "value": value}
             for name, value in explanation.get("score_parts", {}).items()
@@ -209,6 +211,14 @@ def dilution_sentence(dilution: dict[str, Any]) -> str:
         "share": number_format(dilution["share_of_lot"] * 100, 1),
         "diluent": diluent_name(dilution.get("diluent", ""), dilution.get("base", "")),
     }
+
+
+def _factor_rows(explanation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The emission factors behind the CO2 figure, with source and confidence."""
+    co2 = explanation.get("co2") or {}
+    codes = [co2.get("primary_factor"), co2.get("secondary_factor")]
+    codes += [leg.get("freight_factor") for leg in explanation.get("legs", [])]
+    return factor_sources(codes)
 
 
 def proposal_page(*, actor: Any, proposal: Proposal) -> dict[str, Any]:
