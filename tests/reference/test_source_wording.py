@@ -49,18 +49,6 @@ PROSE_WORDS = (
 )
 PROSE = re.compile(r"\b(" + "|".join(re.escape(w) for w in PROSE_WORDS) + r")\b", re.IGNORECASE)
 
-# The files whose sources this test holds to the rule. The other files belong to other pieces
-# of work (issue 10); once their sources are reworded, move them here (their xfail turns into
-# an XPASS to say so).
-COVERED = (
-    "crosswalk.yaml",
-    "elements.yaml",
-    "emission-factors.yaml",
-    "r-strategies.yaml",
-    METHOD_FILE.name,
-)
-
-
 def sources() -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(file, where, source) for every source of the data files and the impact method."""
     for name, document in read_data_files():
@@ -89,19 +77,8 @@ def findings(name: str) -> list[str]:
     return found
 
 
-def files() -> list[Any]:
-    names = sorted({file for file, _, _ in sources()})
-    return [
-        name
-        if name in COVERED
-        else pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                reason="sources still to be reworded by the file's owner", strict=False
-            ),
-        )
-        for name in names
-    ]
+def files() -> list[str]:
+    return sorted({file for file, _, _ in sources()})
 
 
 @pytest.mark.parametrize("name", files())
