@@ -40,7 +40,7 @@ def test_dilution_is_worked_out_with_the_named_diluent(client):
     assert body["verdict"] == "fits_after_dilution"
     assert body["max_share"] == pytest.approx((0.25 - 0.002) / (0.5 - 0.002))
     assert body["diluent"]["code"] == "DIL:iron-hbi"
-    assert "höchstens 49,8 % der Charge" in body["explanation"]
+    assert "höchstens 49,8 % des Einsatzes" in body["explanation"]
     assert "Heißbrikettierter Eisenschwamm (HBI) (DIL:iron-hbi)" in body["explanation"]
     english = check(client, "EU27:E3", COPPER_RICH, language="en")
     assert "Hot briquetted iron (HBI) (DIL:iron-hbi)" in english["explanation"]
