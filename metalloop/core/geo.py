@@ -167,8 +167,8 @@ class Gazetteer:
 
     Notes
     -----
-    A name is looked up in this order: the official names; other names and short forms
-    (the name without its suffix, ``"Halle"`` for ``"Halle (Saale)"``); the name without
+    A name is looked up in this order: the official names and short forms (the official
+    name without its suffix, ``"Halle"`` for ``"Halle (Saale)"``); other names; the name without
     connecting words and with abbreviations written out (``"Neustadt a.d. Weinstraße"``);
     then as a place name followed by a state (``"Stolberg NRW"``) or by a region or river
     that only one of the places of that name lies in or is named after
@@ -205,7 +205,8 @@ class Gazetteer:
             key = place_key(name)
             if name != place.name:
                 alias.append((key, place))
-            short.append((short_form(name, suffix_words, self.abbreviations), place))
+            else:
+                short.append((short_form(name, suffix_words, self.abbreviations), place))
             bare = skeleton(key, self.abbreviations)
             skeletons.append((bare, place))
             words.setdefault(_identity(place), set()).update(bare.split())
