@@ -13,6 +13,7 @@ KIND_LABELS = {
     Kind.END_OF_WASTE: _("End-of-waste criteria"),
     Kind.EMISSION_FACTORS: _("Emission factors"),
     Kind.R_STRATEGIES: _("R-strategies"),
+    Kind.PROCESS_TYPES: _("Process types"),
 }
 
 CONFIDENCE_LABELS = {
@@ -67,6 +68,11 @@ FIELD_LABELS = {
     "boundary": _("System boundary"),
     "definition_de": _("Definition (German)"),
     "definition_en": _("Definition (English)"),
+    "inputs": _("Typical inputs"),
+    "products": _("Main products"),
+    "co_products": _("Co-products"),
+    "r_strategy": _("R-strategy"),
+    "competence": _("Competence in the network registry"),
 }
 
 LIMIT_WORDS = {

@@ -22,6 +22,7 @@ class Kind(StrEnum):
     END_OF_WASTE = "end-of-waste"
     EMISSION_FACTORS = "emission-factors"
     R_STRATEGIES = "r-strategies"
+    PROCESS_TYPES = "process-types"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +140,22 @@ class RStrategy(Entry):
     number: int = 0
     definition_de: str = ""
     definition_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessType(Entry):
+    """A kind of process a processor runs (shredding, cable granulation, remelting, ...).
+
+    ``inputs`` are the materials it typically takes, ``products`` what it is run for and
+    ``co_products`` what it yields besides (all ``MAT:`` codes); ``r_strategy`` is the
+    ``R:`` code of the circularity strategy it serves; ``competence`` the slug of the
+    matching competence of the network registry, if any.
+    """
+
+    description_de: str = ""
+    description_en: str = ""
+    inputs: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    co_products: tuple[str, ...] = ()
+    r_strategy: str = ""
+    competence: str = ""

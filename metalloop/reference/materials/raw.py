@@ -21,6 +21,7 @@ CODE_PREFIXES = {
     Kind.END_OF_WASTE: ("EOW:",),
     Kind.EMISSION_FACTORS: ("EF:",),
     Kind.R_STRATEGIES: ("R:",),
+    Kind.PROCESS_TYPES: ("PROC:",),
 }
 
 
