@@ -14,6 +14,7 @@ KIND_LABELS = {
     Kind.EMISSION_FACTORS: _("Emission factors"),
     Kind.R_STRATEGIES: _("R-strategies"),
     Kind.DILUENTS: _("Diluents"),
+    Kind.PROCESS_TYPES: _("Process types"),
 }
 
 # The words for how far a figure can be trusted: the one place for pages, API, CLI and the
@@ -79,6 +80,11 @@ FIELD_LABELS = {
     "boundary": _("System boundary"),
     "definition_de": _("Definition (German)"),
     "definition_en": _("Definition (English)"),
+    "inputs": _("Typical inputs"),
+    "products": _("Main products"),
+    "co_products": _("Co-products"),
+    "r_strategy": _("R-strategy"),
+    "competence": _("Competence in the network registry"),
 }
 
 LIMIT_WORDS = {

@@ -208,3 +208,27 @@ def test_the_source_names_what_it_reproduces_and_when_it_was_read(language, expe
         )
     assert expected in shown
     assert ("Für Bleche." if language == "de" else "For sheet.") in shown
+
+
+def test_a_process_type_page_in_german_and_english(client):
+    german = client.get("/reference/entry/PROC:cable-granulation/")
+    assert german.status_code == 200
+    text = german.text
+    assert "Kabelzerlegung (Kabelgranulierung)" in text
+    for label in ("Typische Einsatzstoffe", "Hauptprodukte", "Nebenprodukte", "R-Strategie"):
+        assert label in text, label
+    assert "MAT:plastics-cable" in text and "R:8" in text
+    assert "Prozesstypen" in client.get("/reference/").text
+    client.cookies["metalloop_language"] = "en"
+    english = client.get("/reference/entry/PROC:cable-granulation/").text
+    assert "Cable granulation" in english
+    for label in ("Typical inputs", "Main products", "Co-products", "R-strategy"):
+        assert label in english, label
+
+
+def test_ref_show_prints_a_process_type_with_its_inputs_and_outputs():
+    out = StringIO()
+    call_command("ref", "show", "PROC:waelz-kiln", stdout=out)
+    text = out.getvalue()
+    assert text.startswith("PROC:waelz-kiln")
+    assert "MAT:eaf-dust" in text and "MAT:waelz-oxide" in text and "MAT:slag-waelz" in text

@@ -191,3 +191,73 @@ def test_invalid_data_is_refused_with_a_precise_message(path, value, message):
     with pytest.raises(DataError) as invalid:
         build_knowledge_base(broken(path, value))
     assert any(message in problem for problem in invalid.value.problems), invalid.value.problems
+
+
+def with_process_type(**changes):
+    documents = copy.deepcopy(minimal())
+    documents.append(
+        (
+            "r-strategies.yaml",
+            doc(
+                "r-strategies",
+                {
+                    "code": "R:8",
+                    "number": 8,
+                    "name_de": "Recyceln",
+                    "name_en": "Recycle",
+                    "definition_de": "Materialien aufbereiten.",
+                    "definition_en": "Process materials.",
+                },
+                source=SOURCE,
+                confidence="secondary",
+            ),
+        )
+    )
+    process = {
+        "code": "PROC:shredding",
+        "name_de": "Schreddern",
+        "name_en": "Shredding",
+        "description_de": "Zerkleinern.",
+        "description_en": "Size reduction.",
+        "inputs": ["MAT:iron-steel"],
+        "products": ["MAT:iron-steel"],
+        "co_products": ["MAT:steel-stainless"],
+        "r_strategy": "R:8",
+        "competence": "shredding",
+        "source": SOURCE,
+        "confidence": "secondary",
+    }
+    process.update(changes)
+    documents.append(("process-types.yaml", doc("process-types", process)))
+    return documents
+
+
+def test_a_process_type_loads_with_its_materials_and_r_strategy():
+    process = build_knowledge_base(with_process_type()).get("PROC:shredding")
+    assert process.kind is Kind.PROCESS_TYPES
+    assert (process.inputs, process.products, process.co_products) == (
+        ("MAT:iron-steel",),
+        ("MAT:iron-steel",),
+        ("MAT:steel-stainless",),
+    )
+    assert (process.r_strategy, process.competence) == ("R:8", "shredding")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"inputs": ["MAT:nope"]}, "input 'MAT:nope' is not a materials code"),
+        ({"products": ["EL:Fe"]}, "product 'EL:Fe' is not a materials code"),
+        ({"co_products": ["MAT:nope"]}, "co-product 'MAT:nope' is not a materials code"),
+        ({"products": []}, "'products' must name at least one material"),
+        ({"r_strategy": "R:42"}, "R-strategy 'R:42' is not a r-strategies code"),
+        ({"r_strategy": None}, "'r_strategy' is missing"),
+        ({"competence": "Shredding and size reduction"}, "'competence' must be a slug"),
+        ({"code": "PROCESS:shredding"}, "codes of process-types start with PROC:"),
+        ({"description_en": None}, "'description_en' is missing"),
+    ],
+)
+def test_an_invalid_process_type_is_refused_with_a_precise_message(changes, message):
+    with pytest.raises(DataError) as invalid:
+        build_knowledge_base(with_process_type(**changes))
+    assert any(message in problem for problem in invalid.value.problems), invalid.value.problems

@@ -49,6 +49,7 @@ PROSE_WORDS = (
 )
 PROSE = re.compile(r"\b(" + "|".join(re.escape(w) for w in PROSE_WORDS) + r")\b", re.IGNORECASE)
 
+
 def sources() -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(file, where, source) for every source of the data files and the impact method."""
     for name, document in read_data_files():

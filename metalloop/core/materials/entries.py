@@ -24,6 +24,7 @@ class Kind(StrEnum):
     EMISSION_FACTORS = "emission-factors"
     R_STRATEGIES = "r-strategies"
     DILUENTS = "diluents"
+    PROCESS_TYPES = "process-types"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,3 +161,22 @@ class CleanBase(Entry):
     def diluent(self) -> Diluent:
         """The diluent of the chemistry check."""
         return Diluent(self.code, self.analysis)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessType(Entry):
+    """A kind of process a processor runs (shredding, cable granulation, remelting, ...).
+
+    ``inputs`` are the materials it typically takes, ``products`` what it is run for and
+    ``co_products`` what it yields besides (all ``MAT:`` codes); ``r_strategy`` is the
+    ``R:`` code of the circularity strategy it serves; ``competence`` the slug of the
+    matching competence of the network registry, if any.
+    """
+
+    description_de: str = ""
+    description_en: str = ""
+    inputs: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    co_products: tuple[str, ...] = ()
+    r_strategy: str = ""
+    competence: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from metalloop.core.materials.entries import (
     Graded,
     Kind,
     Material,
+    ProcessType,
     RStrategy,
     WasteCode,
 )
@@ -257,6 +259,28 @@ def _clean_base(e: RawEntry) -> Entry:
     )
 
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _process_type(e: RawEntry) -> Entry:
+    competence = e.text("competence", required=False)
+    if competence and not SLUG.match(competence):
+        e.problem(f"'competence' must be a slug (a-z, 0-9, -), not {competence!r}")
+    products = e.codes("products")
+    if not products:
+        e.problem("'products' must name at least one material")
+    return ProcessType(
+        **common_fields(Kind.PROCESS_TYPES, e),
+        description_de=e.text("description_de"),
+        description_en=e.text("description_en"),
+        inputs=e.codes("inputs"),
+        products=products,
+        co_products=e.codes("co_products"),
+        r_strategy=e.text("r_strategy"),
+        competence=competence,
+    )
+
+
 PARSERS: dict[Kind, Callable[[RawEntry], Entry]] = {
     Kind.ELEMENTS: _element,
     Kind.MATERIALS: _material,
@@ -269,4 +293,5 @@ PARSERS: dict[Kind, Callable[[RawEntry], Entry]] = {
     Kind.EMISSION_FACTORS: _emission_factor,
     Kind.R_STRATEGIES: _r_strategy,
     Kind.DILUENTS: _clean_base,
+    Kind.PROCESS_TYPES: _process_type,
 }

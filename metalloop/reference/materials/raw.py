@@ -22,6 +22,7 @@ CODE_PREFIXES = {
     Kind.EMISSION_FACTORS: ("EF:",),
     Kind.R_STRATEGIES: ("R:",),
     Kind.DILUENTS: ("DIL:",),
+    Kind.PROCESS_TYPES: ("PROC:",),
 }
 
 

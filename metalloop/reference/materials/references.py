@@ -12,6 +12,7 @@ from metalloop.core.materials.entries import (
     Graded,
     Kind,
     Material,
+    ProcessType,
     WasteCode,
 )
 
@@ -68,3 +69,12 @@ def check_references(entries: list[Entry], problems: list[str]) -> None:
                 problems.append(f"{entry.code}: a second diluent for {entry.balance}")
         if isinstance(entry, EmissionFactor) and entry.material:
             must(entry, entry.material, (Kind.MATERIALS,), "material")
+        if isinstance(entry, ProcessType):
+            for what, codes_ in (
+                ("input", entry.inputs),
+                ("product", entry.products),
+                ("co-product", entry.co_products),
+            ):
+                for code in codes_:
+                    must(entry, code, (Kind.MATERIALS,), what)
+            must(entry, entry.r_strategy, (Kind.R_STRATEGIES,), "R-strategy")
