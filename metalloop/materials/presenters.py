@@ -141,7 +141,7 @@ def explain(entry: Graded, result: CheckResult) -> str:
         ) % {
             "name": name,
             "elements": ", ".join(result.failing),
-            "share": number_format((result.max_share or 0) * 100, 1),
+            "share": number_format(round((result.max_share or 0) * 100, 1), 1),
             "diluent": diluent_name(result.diluent, entry.specification.balance),
         }
     elif result.verdict is Verdict.FITS_AFTER_ALLOYING:
@@ -152,7 +152,7 @@ def explain(entry: Graded, result: CheckResult) -> str:
             "name": name,
             "elements": ", ".join(result.failing),
             "additions": ", ".join(
-                f"{number_format(a.kg_per_t, 1)} kg {a.element}" for a in result.additions
+                f"{number_format(round(a.kg_per_t, 1), 1)} kg {a.element}" for a in result.additions
             ),
         }
     else:

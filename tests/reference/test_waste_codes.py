@@ -150,7 +150,9 @@ def test_the_codes_a_metal_network_uses_exist(waste_codes):
         "20 01 40",
     ):
         assert number in waste_codes, number
-    assert waste_codes["19 01 02"].materials == ("MAT:iron-steel",)
+    assert waste_codes["19 01 02"].materials == ("MAT:bottom-ash-ferrous",)
+    assert waste_codes["19 10 04"].materials == ("MAT:shredder-light-fraction",)
+    assert "MAT:plastics-cable" in waste_codes["19 12 04"].materials
 
 
 def test_mirror_pairs_point_at_each_other_with_opposite_asterisks(waste_codes, knowledge):

@@ -208,7 +208,7 @@ def dilution_sentence(dilution: dict[str, Any]) -> str:
     if not dilution:
         return ""
     return _("The lot may make up at most %(share)s %% of the charge, the rest %(diluent)s.") % {
-        "share": number_format(dilution["share_of_lot"] * 100, 1),
+        "share": number_format(round(dilution["share_of_lot"] * 100, 1), 1),
         "diluent": diluent_name(dilution.get("diluent", ""), dilution.get("base", "")),
     }
 
