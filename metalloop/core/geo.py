@@ -7,9 +7,11 @@ coordinates without any network call. Ambiguity is reported, never guessed away.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from metalloop.core.place_names import fold_name as fold_name
+from metalloop.core.place_names import place_key, short_form, skeleton, split_qualifier
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius [km] (IUGG mean radius R1)."""
@@ -82,30 +84,6 @@ class Place:
     source_id: str = ""
 
 
-def _index_by_folded_name(places: Iterable[Place]) -> dict[str, tuple[Place, ...]]:
-    index: dict[str, list[Place]] = {}
-    for place in places:
-        index.setdefault(fold_name(place.name), []).append(place)
-    return {
-        key: tuple(sorted(group, key=lambda p: (-p.population, p.state)))
-        for key, group in index.items()
-    }
-
-
-def fold_name(name: str) -> str:
-    """Fold a place name for lookup: case, accents, umlaut spellings and spacing.
-
-    ``"Mülheim an der Ruhr"``, ``"muelheim an der ruhr"`` and ``"MULHEIM AN DER RUHR"``
-    fold to the same key.
-    """
-    text = name.strip().casefold().replace("ß", "ss")
-    for digraph, vowel in (("ae", "a"), ("oe", "o"), ("ue", "u")):
-        text = text.replace(digraph, vowel)
-    decomposed = unicodedata.normalize("NFKD", text)
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(letters.replace("-", " ").replace(".", " ").split())
-
-
 def great_circle_km(a: Coordinates, b: Coordinates) -> float:
     """Great-circle distance between two points [km].
 
@@ -142,33 +120,105 @@ def normalise_postcode(postcode: str) -> str:
     return digits
 
 
+def _identity(place: Place) -> object:
+    return place.source_id or (place.name, place.state, place.coordinates)
+
+
+def _by_population(places: Iterable[Place]) -> tuple[Place, ...]:
+    """The places once each, most populous first."""
+    unique: dict[object, Place] = {}
+    for place in places:
+        unique.setdefault(_identity(place), place)
+    return tuple(sorted(unique.values(), key=lambda p: (-p.population, p.state, p.name)))
+
+
+def _index(pairs: Iterable[tuple[str, Place]]) -> dict[str, tuple[Place, ...]]:
+    grouped: dict[str, list[Place]] = {}
+    for key, place in pairs:
+        if key:
+            grouped.setdefault(key, []).append(place)
+    return {key: tuple(group) for key, group in grouped.items()}
+
+
 @dataclass(frozen=True)
 class Gazetteer:
-    """An index of places by folded name, with postcode ranges to narrow by state.
+    """An index of places by their names, with postcode ranges to narrow by state.
 
     Parameters
     ----------
     places : tuple of Place
         All places of the data set, under their official names.
     aliases : tuple of Place
-        The same places under other names (``"Mülheim an der Ruhr"`` for ``"Mülheim"``);
-        consulted only when no official name matches.
+        The same places under other names (``"Mülheim an der Ruhr"`` for ``"Mülheim"``),
+        with the ``source_id`` of the place they name.
     postcode_ranges : tuple of PostcodeRange
         Postcode ranges and the state each lies in.
     state_names : Mapping of str to str
-        State code to its name, for messages.
+        State code to its name, for messages; names and codes also work as qualifiers
+        (``"Stolberg, Nordrhein-Westfalen"``, ``"Stolberg NW"``).
+    state_aliases : Mapping of str to str
+        Other writings of a state (folded) to its code, e.g. ``"nrw"`` to ``"NW"``.
+    regions : Mapping of str to frozenset of str
+        Regions and rivers of official name suffixes (folded, written out) to the states
+        they lie in, e.g. ``"rheinland"`` to ``{"NW", "RP"}``.
+    abbreviations : Mapping of str to str
+        Abbreviations in place names (folded) to the words they stand for, e.g.
+        ``"rhld"`` to ``"rheinland"``, ``"st"`` to ``"sankt"``.
+
+    Notes
+    -----
+    A name is looked up in this order: the official names and short forms (the official
+    name without its suffix, ``"Halle"`` for ``"Halle (Saale)"``); other names; the name without
+    connecting words and with abbreviations written out (``"Neustadt a.d. Weinstraße"``);
+    then as a place name followed by a state (``"Stolberg NRW"``) or by a region or river
+    that only one of the places of that name lies in or is named after
+    (``"Weiden in der Oberpfalz"``). A name that several places carry resolves only when
+    one of them carries it as its official name and is at least as populous as every
+    other; otherwise :class:`PlaceAmbiguous` lists them, most populous first.
     """
 
     places: tuple[Place, ...]
     aliases: tuple[Place, ...] = ()
     postcode_ranges: tuple[PostcodeRange, ...] = ()
     state_names: Mapping[str, str] = field(default_factory=dict)
-    _by_name: dict[str, tuple[Place, ...]] = field(init=False, repr=False, compare=False)
-    _by_alias: dict[str, tuple[Place, ...]] = field(init=False, repr=False, compare=False)
+    state_aliases: Mapping[str, str] = field(default_factory=dict)
+    regions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
+    _official: dict[str, tuple[Place, ...]] = field(init=False, repr=False, compare=False)
+    _alias: dict[str, tuple[Place, ...]] = field(init=False, repr=False, compare=False)
+    _short: dict[str, tuple[Place, ...]] = field(init=False, repr=False, compare=False)
+    _skeletons: dict[str, tuple[Place, ...]] = field(init=False, repr=False, compare=False)
+    _words: dict[object, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _states: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_name", _index_by_folded_name(self.places))
-        object.__setattr__(self, "_by_alias", _index_by_folded_name(self.aliases))
+        official_of = {p.source_id: p for p in self.places if p.source_id}
+        written = [(p.name, p) for p in self.places] + [
+            (a.name, official_of.get(a.source_id, a)) for a in self.aliases
+        ]
+        suffix_words = frozenset(self.regions)
+        alias: list[tuple[str, Place]] = []
+        short: list[tuple[str, Place]] = []
+        skeletons: list[tuple[str, Place]] = []
+        words: dict[object, set[str]] = {}
+        for name, place in written:
+            key = place_key(name)
+            if name != place.name:
+                alias.append((key, place))
+            else:
+                short.append((short_form(name, suffix_words, self.abbreviations), place))
+            bare = skeleton(key, self.abbreviations)
+            skeletons.append((bare, place))
+            words.setdefault(_identity(place), set()).update(bare.split())
+        states = {place_key(name): code for code, name in self.state_names.items()}
+        states.update({code.casefold(): code for code in self.state_names})
+        states.update({place_key(alias): code for alias, code in self.state_aliases.items()})
+        object.__setattr__(self, "_official", _index((place_key(p.name), p) for p in self.places))
+        object.__setattr__(self, "_alias", _index(alias))
+        object.__setattr__(self, "_short", _index(short))
+        object.__setattr__(self, "_skeletons", _index(skeletons))
+        object.__setattr__(self, "_words", {k: frozenset(v) for k, v in words.items()})
+        object.__setattr__(self, "_states", states)
 
     def __len__(self) -> int:
         return len(self.places)
@@ -179,16 +229,19 @@ class Gazetteer:
         return frozenset(r.state for r in self.postcode_ranges if r.contains(code))
 
     def candidates(self, name: str) -> tuple[Place, ...]:
-        """Return every place named ``name`` (folded comparison), most populous first."""
-        key = fold_name(name)
-        return self._by_name.get(key) or self._dedupe(self._by_alias.get(key, ()))
+        """Return every place ``name`` may mean (official, other and short names), most
+        populous first."""
+        official, other = self._tiers(place_key(name))
+        return _by_population(official + other)
 
-    @staticmethod
-    def _dedupe(places: tuple[Place, ...]) -> tuple[Place, ...]:
-        seen: dict[str, Place] = {}
-        for place in places:
-            seen.setdefault(place.source_id, place)
-        return tuple(seen.values())
+    def _tiers(self, key: str) -> tuple[tuple[Place, ...], tuple[Place, ...]]:
+        """The places with this official name, and those with this short name (or, when no
+        official name matches, this other name)."""
+        official = self._official.get(key, ())
+        other = self._short.get(key, ()) + (() if official else self._alias.get(key, ()))
+        if not official and not other:
+            other = self._skeletons.get(skeleton(key, self.abbreviations), ())
+        return official, other
 
     def resolve(self, name: str, *, state: str = "", postcode: str = "") -> Place:
         """Resolve a place name to exactly one place.
@@ -196,7 +249,9 @@ class Gazetteer:
         Parameters
         ----------
         name : str
-            Place name as written on an address.
+            Place name as written on an address, in its official form (``"Halle (Saale)"``),
+            abbreviated (``"Neustadt a.d. Weinstraße"``), short (``"Halle"``) or followed by
+            the state (``"Stolberg, Nordrhein-Westfalen"``, ``"Stolberg NRW"``).
         state : str, optional
             State code that narrows the search.
         postcode : str, optional
@@ -209,21 +264,76 @@ class Gazetteer:
         PlaceAmbiguous
             When more than one place remains; the candidates are attached.
         """
-        found = self.candidates(name)
-        where = ""
-        if state:
-            found = tuple(p for p in found if p.state == state)
-            where = f" in {self.state_names.get(state, state)}"
-        if postcode and len(found) > 1:
-            # Postcode zones follow the post's delivery areas, not state borders, so the
-            # postcode only breaks ties and never rules out the one place of a name.
-            states = self.states_for_postcode(postcode)
-            found = tuple(p for p in found if p.state in states) or found
-        if not found:
+        found = self._find(name, place_key(name), state, postcode)
+        if found is None:
+            where = f" in {self.state_names.get(state, state)}" if state else ""
             raise PlaceUnknown(
                 f"the place {name.strip()!r} is not in the gazetteer{where}; "
                 "check the spelling or give the coordinates"
             )
+        return found
+
+    def _find(self, name: str, key: str, state: str, postcode: str) -> Place | None:
+        official, other = self._tiers(key)
+        found = self._choose(name, official, other, state, postcode)
+        if found is not None:
+            return found
+        for base, qualifier in split_qualifier(key):
+            qualified_state = self._states.get(qualifier)
+            if qualified_state:
+                if state and qualified_state != state:
+                    continue
+                official, other = self._tiers(base)
+                found = self._choose(name, official, other, qualified_state, postcode)
+            else:
+                found = self._qualified(name, base, qualifier, state, postcode)
+            if found is not None:
+                return found
+        return None
+
+    def _qualified(
+        self, name: str, base: str, qualifier: str, state: str, postcode: str
+    ) -> Place | None:
+        """The place called ``base`` that lies in the region or is named after the river
+        or region ``qualifier``."""
+        official, other = self._tiers(base)
+        words = skeleton(qualifier, self.abbreviations)
+        states = self.regions.get(words, frozenset())
+        kept = tuple(
+            p
+            for p in _by_population(official + other)
+            if (not state or p.state == state)
+            and (p.state in states or set(words.split()) <= self._words.get(_identity(p), set()))
+        )
+        return self._choose(name, (), kept, "", postcode)
+
+    def _choose(
+        self,
+        name: str,
+        official: tuple[Place, ...],
+        other: tuple[Place, ...],
+        state: str,
+        postcode: str,
+    ) -> Place | None:
+        if state:
+            official = tuple(p for p in official if p.state == state)
+            other = tuple(p for p in other if p.state == state)
+        official = _by_population(official)
+        seen = {_identity(p) for p in official}
+        other = _by_population(p for p in other if _identity(p) not in seen)
+        if postcode and len(official) + len(other) > 1:
+            # Postcode zones follow the post's delivery areas, not state borders, so the
+            # postcode only breaks ties and never rules out the one place of a name.
+            states = self.states_for_postcode(postcode)
+            narrowed = (
+                tuple(p for p in official if p.state in states),
+                tuple(p for p in other if p.state in states),
+            )
+            if narrowed[0] or narrowed[1]:
+                official, other = narrowed
+        if len(official) == 1 and all(p.population <= official[0].population for p in other):
+            return official[0]
+        found = _by_population(official + other)
         if len(found) > 1:
             where_found = ", ".join(sorted({self.state_names.get(p.state, p.state) for p in found}))
             raise PlaceAmbiguous(
@@ -231,16 +341,16 @@ class Gazetteer:
                 "give the state or the postcode, or the coordinates",
                 found,
             )
-        return found[0]
+        return found[0] if found else None
 
     def search(self, prefix: str, *, limit: int = 10) -> tuple[Place, ...]:
-        """Return places whose folded name starts with ``prefix``, most populous first."""
-        key = fold_name(prefix)
+        """Return places whose official name starts with ``prefix``, most populous first."""
+        key = place_key(prefix)
         if not key:
             return ()
         hits: Iterable[Place] = (
             place
-            for name, group in self._by_name.items()
+            for name, group in self._official.items()
             if name.startswith(key)
             for place in group
         )

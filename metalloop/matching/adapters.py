@@ -26,6 +26,7 @@ from metalloop.matching.models import (
     ProposalParty,
     Response,
 )
+from metalloop.materials.adapters import in_the_melt
 from metalloop.reference.impact import load_impact_method
 
 BASE_METALS = {
@@ -104,9 +105,12 @@ def limits_of(listing: Listing) -> Specification | None:
         )
         for row in rows
     )
-    return Specification(
+    spec = Specification(
         f"listing:{listing.pk}", base_metal(listing.material), limits, closed=False
     )
+    # The receiver thins with the clean material of the base metal; the exchange does not
+    # count on alloying additions (a demand takes the lot as it is or diluted).
+    return in_the_melt(spec, alloying=False)
 
 
 def offer_of(listing: Listing, period_end: dt.date, committed: float = 0.0) -> core.Offer:

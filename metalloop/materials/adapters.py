@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from metalloop.core.materials.composition import (
     parse_analysis,
 )
 from metalloop.core.materials.end_of_waste import EndOfWasteResult, LotFacts, check_end_of_waste
-from metalloop.core.materials.entries import EndOfWasteRule, Entry, Graded
+from metalloop.core.materials.entries import CleanBase, EndOfWasteRule, Entry, Graded
 from metalloop.core.materials.knowledge import KnowledgeBase, UnknownCode
 from metalloop.core.materials.specification import CheckResult, Specification, check
 from metalloop.core.units import MassFraction
@@ -139,16 +140,26 @@ def end_of_waste_check(
     return rule, check_end_of_waste(rule, facts)
 
 
+def in_the_melt(spec: Specification, *, alloying: bool) -> Specification:
+    """A specification as a melt shop meets it: thinned with the knowledge base's clean
+    material of its base metal (the pure base metal where there is none), and, with
+    ``alloying``, shortfalls made up by additions."""
+    clean = knowledge().clean_base(spec.balance) if spec.balance else None
+    return replace(spec, diluent=clean.diluent() if clean else None, alloying=alloying)
+
+
 def check_analysis(code: str, analysis: str | Mapping[str, Any]) -> tuple[Graded, CheckResult]:
-    """Check an analysis against the grade or alloy with this code."""
+    """Check an analysis against the grade or alloy with this code: may the lot be melted
+    into it as it is, after dilution, or after alloying additions?"""
     entry = graded(code)
-    return entry, check(read_analysis(analysis), entry.specification)
+    return entry, check(read_analysis(analysis), in_the_melt(entry.specification, alloying=True))
 
 
 def classify_analysis(analysis: str | Mapping[str, Any]) -> list[tuple[Graded, Match]]:
-    """The grades and alloys an analysis fits, best first."""
+    """The grades and alloys an analysis fits as it is or after dilution, best first (a
+    grade the lot reaches only by alloying does not describe it)."""
     entries = {e.code: e for e in knowledge().graded()}
-    specs: list[Specification] = [e.specification for e in entries.values()]
+    specs = [in_the_melt(e.specification, alloying=False) for e in entries.values()]
     return [(entries[m.code], m) for m in classify(read_analysis(analysis), specs)]
 
 
@@ -162,6 +173,11 @@ def entry_data(entry: Entry) -> dict[str, Any]:
     }
     if isinstance(entry, Graded) and entry.specification.has_chemistry:
         data["composition"] = composition_limits(entry.specification)
+    if isinstance(entry, CleanBase):
+        data["analysis"] = {
+            element: [_pct(share.low), _pct(share.high)]
+            for element, share in entry.analysis.shares.items()
+        }
     return data
 
 

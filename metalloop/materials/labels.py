@@ -13,17 +13,28 @@ KIND_LABELS = {
     Kind.END_OF_WASTE: _("End-of-waste criteria"),
     Kind.EMISSION_FACTORS: _("Emission factors"),
     Kind.R_STRATEGIES: _("R-strategies"),
+    Kind.DILUENTS: _("Diluents"),
+    Kind.PROCESS_TYPES: _("Process types"),
 }
 
+# The words for how far a figure can be trusted: the one place for pages, API, CLI and the
+# other apps (``confidence_label`` in the API answers, the badges on the pages).
 CONFIDENCE_LABELS = {
-    "standard": _("from the standard or regulation"),
-    "secondary": _("from a secondary source"),
+    "standard": _("standard or legal text"),
+    "secondary": _("secondary source"),
     "estimate": _("estimate"),
 }
+UNCONFIRMED = _("unconfirmed")
+"""A figure that could not be checked against its cited source."""
+REPRODUCES = _("reproduces")
+"""Before the primary text a secondary source reproduces: "reproduces: EN 10088-2:2014"."""
+ACCESSED = _("accessed")
+"""Before the date a source was read: "accessed 8 December 2026"."""
 
 VERDICT_LABELS = {
     "fits": _("fits"),
     "fits_after_dilution": _("fits after dilution"),
+    "fits_after_alloying": _("fits after alloying"),
     "does_not_fit": _("does not fit"),
 }
 
@@ -38,6 +49,8 @@ STATUS_LABELS = {
 
 FIELD_LABELS = {
     "designation": _("Designation"),
+    "balance": _("Base metal"),
+    "analysis": _("Analysis (wt-%, min and max)"),
     "aliases": _("Other designations"),
     "material": _("Material family"),
     "description_de": _("Description (German)"),
@@ -67,6 +80,11 @@ FIELD_LABELS = {
     "boundary": _("System boundary"),
     "definition_de": _("Definition (German)"),
     "definition_en": _("Definition (English)"),
+    "inputs": _("Typical inputs"),
+    "products": _("Main products"),
+    "co_products": _("Co-products"),
+    "r_strategy": _("R-strategy"),
+    "competence": _("Competence in the network registry"),
 }
 
 LIMIT_WORDS = {

@@ -2,31 +2,99 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from metalloop.core.materials.classify import Match
 from metalloop.core.materials.end_of_waste import EndOfWasteResult
 from metalloop.core.materials.entries import EndOfWasteRule, Entry, Graded
+from metalloop.core.materials.knowledge import UnknownCode
+from metalloop.core.materials.provenance import Provenance
 from metalloop.core.materials.specification import CheckResult, Verdict
-from metalloop.materials.adapters import entry_data
-from metalloop.materials.labels import FIELD_LABELS, LIMIT_WORDS
+from metalloop.materials.adapters import entry_data, knowledge
+from metalloop.materials.labels import (
+    ACCESSED,
+    CONFIDENCE_LABELS,
+    FIELD_LABELS,
+    LIMIT_WORDS,
+    REPRODUCES,
+    UNCONFIRMED,
+)
 
 
 def language() -> str:
     return get_language() or "de"
 
 
-def source_of(entry: Entry) -> dict[str, str]:
-    source = entry.provenance.source
+def source_of(entry: Entry | Provenance) -> dict[str, str]:
+    """The source in the reader's language; notes for maintainers are never loaded."""
+    provenance = entry if isinstance(entry, Provenance) else entry.provenance
+    source, words = provenance.source, language()
     return {
-        "document": source.document,
-        "edition": source.edition,
-        "section": source.section,
+        "document": source.document.text(words),
+        "edition": source.edition.text(words),
+        "section": source.section.text(words),
         "url": source.url,
+        "reproduces": source.reproduces,
+        "accessed": source.accessed,
     }
+
+
+def confidence_label(entry: Entry | Provenance) -> str:
+    """How far the figure can be trusted, in words of the reader's language."""
+    provenance = entry if isinstance(entry, Provenance) else entry.provenance
+    return str(CONFIDENCE_LABELS.get(provenance.confidence.value, provenance.confidence.value))
+
+
+def provenance_out(entry: Entry | Provenance) -> dict[str, Any]:
+    """Source, confidence (value and words), confirmation and reader note of a figure."""
+    provenance = entry if isinstance(entry, Provenance) else entry.provenance
+    return {
+        "source": source_of(provenance),
+        "confidence": provenance.confidence.value,
+        "confidence_label": confidence_label(provenance),
+        "confirmed": provenance.confirmed,
+        "note": provenance.note.text(language()),
+    }
+
+
+def reference_provenance(code: str) -> dict[str, Any] | None:
+    """Name and provenance of a knowledge-base entry other apps cite (None if unknown)."""
+    try:
+        entry = knowledge().get(code)
+    except UnknownCode:
+        return None
+    return {"code": entry.code, "name": entry.name(language()), **provenance_out(entry)}
+
+
+def accessed_on(text: str) -> str:
+    """The date a source was read, as the reader writes dates ("" if none or not a date)."""
+    try:
+        return date_format(date.fromisoformat(text), "DATE_FORMAT") if text else ""
+    except ValueError:
+        return text
+
+
+def provenance_lines(entry: Entry) -> list[str]:
+    """The provenance as lines in the reader's language, for the command line."""
+    source, words = entry.provenance.source, language()
+    citation = source.citation(words) + (f" <{source.url}>" if source.url else "")
+    trust = confidence_label(entry)
+    if not entry.provenance.confirmed:
+        trust += f", {UNCONFIRMED}"
+    lines = [f"{_('Source')}: {citation}"]
+    if source.reproduces:
+        lines.append(f"{REPRODUCES}: {source.reproduces}")
+    if source.accessed:
+        lines.append(f"{ACCESSED} {accessed_on(source.accessed)}")
+    lines.append(f"{_('Confidence')}: {trust}")
+    if entry.provenance.note:
+        lines.append(f"{_('Note')}: {entry.provenance.note.text(words)}")
+    return lines
 
 
 def entry_out(entry: Entry) -> dict[str, Any]:
@@ -36,10 +104,7 @@ def entry_out(entry: Entry) -> dict[str, Any]:
         "name": entry.name(language()),
         "name_de": entry.name_de,
         "name_en": entry.name_en,
-        "source": source_of(entry),
-        "confidence": entry.provenance.confidence.value,
-        "confirmed": entry.provenance.confirmed,
-        "note": entry.provenance.note,
+        **provenance_out(entry),
         "data": entry_data(entry),
     }
 
@@ -72,12 +137,23 @@ def explain(entry: Graded, result: CheckResult) -> str:
     elif result.verdict is Verdict.FITS_AFTER_DILUTION:
         text = _(
             "The analysis fits %(name)s after dilution: %(elements)s too high; the lot may make up "
-            "at most %(share).0f %% of the charge, the rest clean %(base)s."
+            "at most %(share)s %% of the charge, the rest %(diluent)s."
         ) % {
             "name": name,
             "elements": ", ".join(result.failing),
-            "share": (result.max_share or 0) * 100,
-            "base": entry.specification.balance,
+            "share": number_format(round((result.max_share or 0) * 100, 1), 1),
+            "diluent": diluent_name(result.diluent, entry.specification.balance),
+        }
+    elif result.verdict is Verdict.FITS_AFTER_ALLOYING:
+        text = _(
+            "The analysis fits %(name)s after alloying: %(elements)s too low; add at least "
+            "%(additions)s per tonne of the lot (as pure element or its share of a master alloy)."
+        ) % {
+            "name": name,
+            "elements": ", ".join(result.failing),
+            "additions": ", ".join(
+                f"{number_format(round(a.kg_per_t, 1), 1)} kg {a.element}" for a in result.additions
+            ),
         }
     else:
         text = _("The analysis does not fit %(name)s: %(elements)s.") % {
@@ -91,6 +167,20 @@ def explain(entry: Graded, result: CheckResult) -> str:
     return text
 
 
+def diluent_name(code: str, balance: str) -> str:
+    """What the charge is thinned with, by name: the knowledge base's clean material of the
+    base metal, or the pure base metal where it has none."""
+    if code:
+        return f"{knowledge().get(code).name(language())} ({code})"
+    return _("pure %(element)s (assumed free of the other elements)") % {"element": balance}
+
+
+def diluent_out(code: str, balance: str) -> dict[str, str] | None:
+    if not balance:
+        return None
+    return {"code": code, "name": diluent_name(code, balance)}
+
+
 def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
     return {
         "specification": entry.code,
@@ -100,6 +190,12 @@ def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
         "not_analysed": list(result.not_analysed),
         "max_share": result.max_share,
         "dilution": result.dilution,
+        "diluent": (
+            diluent_out(result.diluent, entry.specification.balance)
+            if result.verdict is Verdict.FITS_AFTER_DILUTION
+            else None
+        ),
+        "additions": [{"element": a.element, "kg_per_t": a.kg_per_t} for a in result.additions],
         "explanation": explain(entry, result),
         "lines": [
             {
@@ -112,9 +208,7 @@ def check_out(entry: Graded, result: CheckResult) -> dict[str, Any]:
             }
             for line in result.lines
         ],
-        "source": source_of(entry),
-        "confidence": entry.provenance.confidence.value,
-        "confirmed": entry.provenance.confirmed,
+        **provenance_out(entry),
     }
 
 
@@ -128,6 +222,7 @@ def match_out(entry: Graded, match: Match) -> dict[str, Any]:
         "matched_elements": match.matched,
         "closeness": round(match.closeness, 4),
         "confidence": entry.provenance.confidence.value,
+        "confidence_label": confidence_label(entry),
         "confirmed": entry.provenance.confirmed,
     }
 
@@ -153,7 +248,5 @@ def end_of_waste_out(rule: EndOfWasteRule, result: EndOfWasteResult) -> dict[str
             }
             for c in result.criteria
         ],
-        "source": source_of(rule),
-        "confidence": rule.provenance.confidence.value,
-        "confirmed": rule.provenance.confirmed,
+        **provenance_out(rule),
     }

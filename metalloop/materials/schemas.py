@@ -8,10 +8,23 @@ from ninja import Field, Schema
 
 
 class SourceOut(Schema):
-    document: str
-    edition: str
-    section: str
-    url: str
+    document: str = Field(..., description="Title of the document, in the language of the request.")
+    edition: str = Field(..., description="Edition, version or date.")
+    section: str = Field(..., description="Table, annex or page; empty if not given.")
+    url: str = Field(..., description="Where the source was read; empty if not online.")
+    reproduces: str = Field(
+        ..., description="The primary text a secondary source reproduces; empty if none."
+    )
+    accessed: str = Field(..., description="Date the source was read (YYYY-MM-DD); may be empty.")
+
+
+CONFIDENCE = "How the figure was obtained: standard, secondary or estimate."
+CONFIDENCE_LABEL = (
+    "The confidence in words of the request's language (for example 'standard or legal text',"
+    " 'Sekundärquelle')."
+)
+CONFIRMED = "false: the figure could not be confirmed in the source."
+NOTE = "A note for the reader, in the language of the request; empty if none."
 
 
 class EntryOut(Schema):
@@ -21,11 +34,10 @@ class EntryOut(Schema):
     name_de: str
     name_en: str
     source: SourceOut
-    confidence: str = Field(..., description="standard, secondary or estimate.")
-    confirmed: bool = Field(
-        ..., description="false: the figure could not be confirmed in the source."
-    )
-    note: str
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
+    note: str = Field(..., description=NOTE)
     data: dict[str, Any] = Field(..., description="Kind-specific fields; compositions in wt-%.")
 
 
@@ -67,21 +79,41 @@ class CheckLineOut(Schema):
     )
 
 
+class DiluentOut(Schema):
+    code: str = Field(..., description="Knowledge-base code; empty for the pure base metal.")
+    name: str
+
+
+class AdditionOut(Schema):
+    element: str
+    kg_per_t: float = Field(..., description="Least addition per tonne of the lot [kg/t].")
+
+
 class CheckOut(Schema):
     specification: str
     name: str
-    verdict: str = Field(..., description="fits, fits_after_dilution or does_not_fit.")
+    verdict: str = Field(
+        ..., description="fits, fits_after_dilution, fits_after_alloying or does_not_fit."
+    )
     failing: list[str]
     not_analysed: list[str]
     max_share: float | None = Field(
         None, description="Largest share of the lot in a diluted charge [-]."
     )
-    dilution: float | None = Field(None, description="Share of clean base metal needed [-].")
+    dilution: float | None = Field(None, description="Share of diluent needed [-].")
+    diluent: DiluentOut | None = Field(
+        None, description="What the charge is thinned with (fits_after_dilution only)."
+    )
+    additions: list[AdditionOut] = Field(
+        ..., description="Alloying additions needed (fits_after_alloying only)."
+    )
     explanation: str
     lines: list[CheckLineOut]
     source: SourceOut
-    confidence: str
-    confirmed: bool
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
+    note: str = Field(..., description=NOTE)
 
 
 class ClassifyIn(Schema):
@@ -96,8 +128,9 @@ class MatchOut(Schema):
     dilution: float | None
     matched_elements: int
     closeness: float
-    confidence: str
-    confirmed: bool
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
 
 
 class ClassifyOut(Schema):
@@ -129,5 +162,7 @@ class EndOfWasteOut(Schema):
     open_criteria: list[str]
     criteria: list[CriterionOut]
     source: SourceOut
-    confidence: str
-    confirmed: bool
+    confidence: str = Field(..., description=CONFIDENCE)
+    confidence_label: str = Field(..., description=CONFIDENCE_LABEL)
+    confirmed: bool = Field(..., description=CONFIRMED)
+    note: str = Field(..., description=NOTE)

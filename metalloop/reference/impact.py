@@ -16,7 +16,9 @@ import yaml
 from metalloop.core.impact.method import Factor, ImpactMethod, Substitution
 from metalloop.core.materials.entries import EmissionFactor, Kind, Material
 from metalloop.core.materials.knowledge import KnowledgeBase, UnknownCode
+from metalloop.core.materials.provenance import Provenance
 from metalloop.reference.materials import SAFE_LOADER, DataError, load_knowledge_base
+from metalloop.reference.materials.raw import RawEntry, provenance
 
 METHOD_FILE = Path(str(resources.files("metalloop.reference") / "method" / "impact-method.yaml"))
 UNIT_FACTORS = {"t CO2e/t": 1.0, "g CO2e/tkm": 1e-6}
@@ -52,6 +54,14 @@ def _factor(kb: KnowledgeBase, code: str, units: set[str], problems: list[str]) 
     )
 
 
+def detour_provenance(document: dict[str, Any], problems: list[str]) -> Provenance:
+    """Source, confidence and reader note of the detour factor, checked as an entry's are."""
+    raw = RawEntry(document.get("detour") or {}, "impact-method.yaml: detour", problems)
+    found = provenance(raw)
+    raw.unknown_keys({"value"})
+    return found
+
+
 def build_impact_method(document: dict[str, Any], kb: KnowledgeBase) -> ImpactMethod:
     """Validate the method document against the knowledge base; raise :class:`DataError`."""
     problems: list[str] = []
@@ -70,6 +80,7 @@ def build_impact_method(document: dict[str, Any], kb: KnowledgeBase) -> ImpactMe
         for mode, code in document.get("freight", {}).items()
     }
     detour = document["detour"]
+    detour_provenance(document, problems)
     if problems:
         raise DataError(problems)
     return ImpactMethod(
@@ -82,9 +93,24 @@ def build_impact_method(document: dict[str, Any], kb: KnowledgeBase) -> ImpactMe
     )
 
 
+def read_method_document(path: Path = METHOD_FILE) -> dict[str, Any]:
+    """The method file as read (YAML)."""
+    with path.open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506
+    return document
+
+
+@cache
+def load_detour_provenance(path: Path = METHOD_FILE) -> Provenance:
+    """Where the detour factor comes from, once per process."""
+    problems: list[str] = []
+    found = detour_provenance(read_method_document(path), problems)
+    if problems:
+        raise DataError(problems)
+    return found
+
+
 @cache
 def load_impact_method(path: Path = METHOD_FILE) -> ImpactMethod:
     """The impact method, validated, once per process."""
-    with path.open(encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=SAFE_LOADER)  # noqa: S506
-    return build_impact_method(document, load_knowledge_base())
+    return build_impact_method(read_method_document(path), load_knowledge_base())

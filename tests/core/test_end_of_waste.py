@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from metalloop.core.materials.end_of_waste import LotFacts, Outcome, check_end_of_waste
 from metalloop.core.materials.entries import Criterion, EndOfWasteRule, Kind
-from metalloop.core.materials.provenance import Confidence, Provenance, Source
+from metalloop.core.materials.provenance import Confidence, Provenance, Source, Wording
 from metalloop.core.units import MassFraction
 
-PROVENANCE = Provenance(Source("Regulation (EU) No 333/2011", "2011"), Confidence.SECONDARY)
+PROVENANCE = Provenance(
+    Source(Wording("Regulation (EU) No 333/2011"), Wording("2011")), Confidence.SECONDARY
+)
 
 
 def rule(*criteria):

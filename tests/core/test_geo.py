@@ -20,6 +20,7 @@ from metalloop.core.geo import (
     fold_name,
     great_circle_km,
 )
+from metalloop.core.place_names import place_key, short_form, skeleton
 
 GOSLAR = Place("Goslar", "NI", Coordinates(51.90425, 10.42766), 43560, "geonames:2918840")
 ESSEN_NW = Place("Essen", "NW", Coordinates(51.45657, 7.01228), 593085, "geonames:2928810")
@@ -120,3 +121,92 @@ def test_distance_is_symmetric_non_negative_and_bounded(a, b):
 @given(coordinates)
 def test_distance_to_itself_is_zero(a):
     assert great_circle_km(a, a) == pytest.approx(0, abs=1e-6)
+
+
+HALLE_SAALE = Place("Halle (Saale)", "ST", Coordinates(51.48, 11.98), 237865, "geonames:2911522")
+HALLE_WESTF = Place("Halle", "NW", Coordinates(52.06, 8.36), 21393, "geonames:2911520")
+STOLBERG_NW = Place("Stolberg", "NW", Coordinates(50.77, 6.23), 57684, "geonames:2826595")
+STOLBERG_ST = Place("Stolberg", "ST", Coordinates(51.57, 10.96), 1401, "geonames:2826596")
+FREIBURG = Place("Freiburg", "BW", Coordinates(48.0, 7.85), 237460, "geonames:2925177")
+FREIBURG_ELBE = Place("Freiburg/Elbe", "NI", Coordinates(53.83, 9.29), 1870, "geonames:2925179")
+NAMED = Gazetteer(
+    places=(HALLE_SAALE, HALLE_WESTF, STOLBERG_NW, STOLBERG_ST, FREIBURG, FREIBURG_ELBE),
+    aliases=(
+        Place("Halle (Westf.)", "NW", HALLE_WESTF.coordinates, 21393, HALLE_WESTF.source_id),
+    ),
+    state_names={
+        "NW": "Nordrhein-Westfalen", "ST": "Sachsen-Anhalt", "BW": "Baden-Württemberg",
+        "NI": "Niedersachsen",
+    },
+    state_aliases={"NRW": "NW"},
+    regions={"rheinland": frozenset({"NW", "RP"}), "harz": frozenset({"NI", "ST", "TH"})},
+    abbreviations={"rhld": "rheinland", "westf": "westfalen"},
+)  # fmt: skip
+
+
+def test_a_short_form_is_a_candidate_beside_the_official_name():
+    # "Halle" is the official name of Halle (Westf.) and the short form of Halle (Saale):
+    # neither is picked silently.
+    with pytest.raises(PlaceAmbiguous) as ambiguous:
+        NAMED.resolve("Halle")
+    assert ambiguous.value.candidates == (HALLE_SAALE, HALLE_WESTF)
+    assert NAMED.resolve("Halle", state="ST") is HALLE_SAALE
+
+
+def test_the_official_name_wins_when_its_place_is_the_most_populous():
+    # "Freiburg" is also the short form of Freiburg/Elbe, a far smaller place.
+    assert NAMED.candidates("Freiburg") == (FREIBURG, FREIBURG_ELBE)
+    assert NAMED.resolve("Freiburg") is FREIBURG
+    assert NAMED.resolve("Freiburg/Elbe") is FREIBURG_ELBE
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("Halle/Saale", HALLE_SAALE),
+        ("Halle an der Saale", HALLE_SAALE),
+        ("Halle (Westf)", HALLE_WESTF),
+        ("Stolberg (Rhld.)", STOLBERG_NW),
+        ("Stolberg (Harz)", STOLBERG_ST),
+        ("Stolberg, Nordrhein-Westfalen", STOLBERG_NW),
+        ("Stolberg NRW", STOLBERG_NW),
+        ("Stolberg NW", STOLBERG_NW),
+        ("Stolberg (Sachsen-Anhalt)", STOLBERG_ST),
+    ],
+)
+def test_suffixes_and_states_choose_among_places_of_a_name(written, place):
+    assert NAMED.resolve(written) is place
+
+
+def test_a_qualifier_never_makes_a_place_out_of_an_unknown_or_mismatched_name():
+    with pytest.raises(PlaceUnknown):
+        NAMED.resolve("Stolberg (Oberbayern)")
+    with pytest.raises(PlaceUnknown):
+        NAMED.resolve("Stolberg NRW", state="ST")
+    with pytest.raises(PlaceUnknown):
+        NAMED.resolve("Atlantis (Rhld.)")
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Halle (Saale)", "halle"),
+        ("Frankfurt am Main", "frankfurt"),
+        ("Neustadt a.d.Waldnaab", "neustadt"),
+        ("Bad Neustadt an der Saale", "bad neustadt"),
+        ("Dillingen/Saar", "dillingen"),
+        ("Neustadt Vogtland", "neustadt"),
+        ("Baden-Baden", ""),
+        ("Rheda-Wiedenbrück", ""),
+        ("Goslar", ""),
+    ],
+)
+def test_short_forms_drop_the_suffix(name, short):
+    assert short_form(name, frozenset({"vogtland", "baden"}), {}) == short
+
+
+def test_skeletons_ignore_connecting_words_and_abbreviations():
+    abbreviations = {"weinstr": "weinstrasse"}
+    assert skeleton(place_key("Neustadt a.d. Weinstr."), abbreviations) == skeleton(
+        place_key("Neustadt an der Weinstraße"), abbreviations
+    )

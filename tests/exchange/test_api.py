@@ -147,7 +147,7 @@ def test_the_list_filters_by_place_and_radius(client, token_for, member, network
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("place=Neuenkirchen&radius_km=10", "place", "There are 17 places called Neuenkirchen"),
+        ("place=Neuenkirchen&radius_km=10", "place", "There are 21 places called Neuenkirchen"),
         ("place=Atlantis&radius_km=10", "place", "Atlantis is not in the gazetteer"),
         ("radius_km=10", "radius_km", "Give a place and a radius together."),
         ("grade=EU27:E99", "grades", "Not a scrap grade or alloy"),

@@ -293,7 +293,7 @@ def test_places_resolve_by_town_postcode_with_town_or_registered_postcode():
     SiteFactory(postcode="47119", latitude=51.45, longitude=6.73)
     assert adapters.resolve_place("47119") == adapters.Origin(51.45, 6.73, "47119")
     for text, message in [
-        ("Neuenkirchen", "There are 17 places called Neuenkirchen"),
+        ("Neuenkirchen", "There are 21 places called Neuenkirchen"),
         ("49143 Neuenkirchen", "There are 8 places called Neuenkirchen in Niedersachsen"),
         ("Atlantis", "Atlantis is not in the gazetteer of German places"),
         ("99999", "The postcode 99999 cannot be located offline"),

@@ -77,6 +77,12 @@ def test_impact_page_and_export(client_for, facilitator, member, other_member, r
     )
     page = client_for(facilitator).get(f"/matching/networks/{released.network.slug}/impact/")
     assert page.status_code == 200 and "12.5" in page.content.decode()
+    method = page.content.decode().split('id="method-heading"')[1]
+    assert "Faktoren und ihre Quellen" in method
+    assert 'href="/reference/entry/EF:copper-cathode-world-2023/"' in method
+    assert "Sekundärquelle" in method and "Schätzung" in method and "unbestätigt" in method
+    assert "Umwegfaktor 1,3" in method and "Wang, Bette, Schreckenberg, Guhr" in method
+    assert "Wasserwege sind vermutlich länger" in method
     csv = client_for(facilitator).get(f"/matching/networks/{released.network.slug}/impact.csv")
     text = csv.content.decode("utf-8-sig")
     assert "EF:stainless-steel-scrap30-world-2023" in text and "12.500" in text
@@ -161,8 +167,12 @@ def test_a_members_impact_export_holds_only_its_own_deals(
 def test_the_explanation_speaks_the_page_language(client_for, facilitator, proposal):
     page = client_for(facilitator).get(f"/matching/proposals/{proposal.pk}/").content.decode()
     assert "Rechtsstatus und Genehmigungen" in page and "legal_status" not in page
+    assert "Faktoren und ihre Quellen" in page and "EF:freight-truck-de-2018" in page
+    assert "Umweltbundesamt, Emissionsdaten" in page and "Bezugsjahr 2018" in page
     english = client_for(facilitator)
     english.cookies["metalloop_language"] = "en"
     english.post("/i18n/setlang/", {"language": "en"})
     page = english.get(f"/matching/proposals/{proposal.pk}/").content.decode()
     assert "Legal status and permits" in page
+    assert "Factors and their sources" in page and "reference year 2018" in page
+    assert "Bezugsjahr" not in page

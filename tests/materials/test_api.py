@@ -181,3 +181,25 @@ def test_end_of_waste_check_refuses_bad_input(client, body, field):
     response = post(client, "/api/v1/reference/end-of-waste-check", body)
     assert response.status_code == 422
     assert field in response.json()["errors"]
+
+
+def test_a_process_type_in_german_and_english(client):
+    german = client.get("/api/v1/reference/process-types/PROC:cable-granulation").json()
+    assert german["name"] == "Kabelzerlegung (Kabelgranulierung)"
+    assert german["data"]["inputs"] == ["MAT:cable-scrap"]
+    assert german["data"]["products"] == ["MAT:copper-unalloyed"]
+    assert "MAT:plastics-cable" in german["data"]["co_products"]
+    assert (german["data"]["r_strategy"], german["data"]["competence"]) == (
+        "R:8",
+        "scrap-preparation",
+    )
+    assert german["note"].startswith("Auf Trenntischen")
+    assert "maintainer_note" not in json.dumps(german)
+    english = client.get(
+        "/api/v1/reference/process-types/PROC:cable-granulation",
+        headers={"Accept-Language": "en"},
+    ).json()
+    assert english["name"] == "Cable granulation"
+    assert english["note"].startswith("On separation tables")
+    found = client.get("/api/v1/reference/process-types?q=Wälzoxid").json()
+    assert [item["code"] for item in found["items"]] == ["PROC:waelz-kiln"]

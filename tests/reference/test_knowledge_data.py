@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from metalloop.core.materials.entries import (
@@ -12,6 +14,8 @@ from metalloop.core.materials.entries import (
     EndOfWasteRule,
     Graded,
     Kind,
+    Material,
+    ProcessType,
     RStrategy,
     WasteCode,
 )
@@ -33,7 +37,7 @@ def test_the_data_files_validate():
 def test_every_entry_has_a_source_and_a_confidence(knowledge):
     for entry in knowledge.entries:
         source = entry.provenance.source
-        assert source.document.strip() and source.edition.strip(), entry.code
+        assert source.document.de.strip() and source.edition.de.strip(), entry.code
         assert entry.provenance.confidence.value in {"standard", "secondary", "estimate"}
         assert entry.name_de.strip() and entry.name_en.strip(), entry.code
 
@@ -44,12 +48,13 @@ def test_every_entry_has_a_source_and_a_confidence(knowledge):
         (Kind.ELEMENTS, 92),
         (Kind.ALLOYS, 40),
         (Kind.SCRAP_GRADES, 30),
-        (Kind.WASTE_CODES, 60),
+        (Kind.WASTE_CODES, 230),
         (Kind.CUSTOMS_CODES, 20),
         (Kind.CROSSWALK, 10),
         (Kind.END_OF_WASTE, 3),
         (Kind.EMISSION_FACTORS, 10),
         (Kind.R_STRATEGIES, 10),
+        (Kind.PROCESS_TYPES, 12),
     ],
 )
 def test_each_part_holds_what_the_issue_asks_for(knowledge, kind, at_least):
@@ -153,3 +158,61 @@ def test_the_real_aluminium_rule_accepts_metal_yield_instead_of_purity(knowledge
     foreign = [c for c in result.criteria if c.criterion.check == "max_share"]
     assert [c.outcome for c in foreign] == [Outcome.MET]
     assert result.outcome is Outcome.UNKNOWN  # the declarations are still open
+
+
+# Issue 10: the co-products a processor must be able to declare, and the process types.
+CO_PRODUCTS = (
+    "MAT:plastics-mixed-shredder", "MAT:plastics-cable", "MAT:shredder-light-fraction",
+    "MAT:shredder-heavy-fraction", "MAT:incinerator-bottom-ash", "MAT:bottom-ash-ferrous",
+    "MAT:bottom-ash-non-ferrous", "MAT:slag-eaf", "MAT:slag-bof", "MAT:slag-ladle",
+    "MAT:eaf-dust", "MAT:waelz-oxide", "MAT:filter-dust-non-ferrous", "MAT:salt-slag",
+    "MAT:dross-skimmings", "MAT:mill-scale", "MAT:spent-refractory",
+)  # fmt: skip
+PROCESS_TYPES = (
+    "PROC:shredding", "PROC:cable-granulation", "PROC:briquetting", "PROC:baling",
+    "PROC:sorting-xrf", "PROC:sorting-libs", "PROC:eddy-current-separation",
+    "PROC:swarf-centrifuging", "PROC:slag-processing", "PROC:waelz-kiln", "PROC:remelting",
+    "PROC:refining", "PROC:remanufacturing",
+)  # fmt: skip
+# The competence taxonomy of the network registry (migration 0002); the reference data
+# may not import the network app, so the slugs a process type names are listed here.
+COMPETENCES = {
+    "sensor-based-sorting", "shredding", "briquetting", "scrap-preparation", "dismantling",
+    "eddy-current-separation", "battery-recycling", "weee-processing", "hydrometallurgy",
+    "pyrometallurgy", "electrometallurgy", "remelting", "alloy-development",
+    "slag-residue-recovery", "chemical-analysis", "casting", "forming", "machining",
+    "additive-manufacturing", "remanufacturing", "repair-refurbishment",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", CO_PRODUCTS)
+def test_the_co_products_of_metal_processing_are_materials(knowledge, code):
+    entry = knowledge.get(code)
+    assert isinstance(entry, Material)
+    assert entry.description_de and entry.description_en
+
+
+@pytest.mark.parametrize("code", PROCESS_TYPES)
+def test_process_types_name_existing_materials_an_r_strategy_and_a_competence(knowledge, code):
+    process = knowledge.get(code)
+    assert isinstance(process, ProcessType)
+    assert process.products
+    for material in (*process.inputs, *process.products, *process.co_products):
+        assert knowledge.get(material).kind is Kind.MATERIALS, material
+    assert knowledge.get(process.r_strategy).kind is Kind.R_STRATEGIES
+    assert process.competence in COMPETENCES
+
+
+def test_the_competence_slugs_are_those_of_the_network_registry():
+    from metalloop.network.migrations import __path__ as migrations  # test only: no import cycle
+
+    text = (Path(migrations[0]) / "0002_competence_taxonomy.py").read_text(encoding="utf-8")
+    assert all(f'"{slug}"' in text for slug in COMPETENCES)
+
+
+def test_remanufacturing_comes_before_recycling_on_the_r_ladder(knowledge):
+    numbers = {
+        code: knowledge.get(knowledge.get(code).r_strategy).number  # type: ignore[attr-defined]
+        for code in ("PROC:remanufacturing", "PROC:remelting")
+    }
+    assert numbers == {"PROC:remanufacturing": 6, "PROC:remelting": 8}

@@ -48,6 +48,11 @@ class FlowProblem:
         Most the arc can carry [t].
     arc_gain : array
         Objective gain per tonne on the arc [objective unit / t].
+    arc_level : array of int, optional
+        Waste-hierarchy level of the use an arc delivers to (1 product, 2 recycling,
+        3 recovery; ``scoring.hierarchy_level``), 0 for arcs that deliver to no use (into a
+        pool or a processor, processing). Where arcs of several levels compete, the tonnes of
+        a better level come first, whatever the gains (see ``solve_lp``).
     """
 
     row_upper: NDArray[np.float64]
@@ -56,9 +61,12 @@ class FlowProblem:
     arc_coefficients: NDArray[np.float64]
     arc_upper: NDArray[np.float64]
     arc_gain: NDArray[np.float64]
+    arc_level: NDArray[np.int8] | None = None
 
     def __post_init__(self) -> None:
         arcs = len(self.arc_gain)
+        if self.arc_level is not None and len(self.arc_level) != arcs:
+            raise ValueError("each arc needs a level (0 for none)")
         if self.arc_rows.shape != (arcs, 3) or self.arc_coefficients.shape != (arcs, 3):
             raise ValueError("each arc names three rows and three coefficients")
         if len(self.arc_upper) != arcs:
@@ -140,6 +148,39 @@ def define_objective(model: _Model, problem: FlowProblem) -> None:
     model.lp.sense_ = highspy.ObjSense.kMinimize
 
 
+LEVEL_TOLERANCE = 1e-6
+"""Tonnes a better level's optimum may give up while later levels are optimised [t]."""
+
+
+def define_levels(highs: highspy.Highs, problem: FlowProblem) -> None:
+    """Lexicographic objectives where uses of several waste-hierarchy levels compete.
+
+    First the tonnes delivered to uses of the best level (only over arcs worth using, gain
+    above 0) are maximised, then, keeping them, those of the next level, and last the sum of
+    the gains. No difference in CO2 or score can buy tonnes away from a better level; among
+    equal levels the gains decide as before. One level alone needs no extra objective.
+    """
+    if problem.arc_level is None:
+        return
+    worth = problem.arc_gain > 0
+    levels = sorted(set(problem.arc_level[worth & (problem.arc_level > 0)].tolist()))
+    if len(levels) < 2:
+        return
+    highs.setOptionValue("blend_multi_objectives", False)
+    objectives = [-((problem.arc_level == level) & worth).astype(float) for level in levels] + [
+        -problem.arc_gain.astype(float)
+    ]
+    for rank, coefficients in enumerate(objectives):
+        objective = highspy.HighsLinearObjective()
+        objective.weight = 1.0
+        objective.offset = 0.0
+        objective.coefficients = coefficients.tolist()
+        objective.abs_tolerance = LEVEL_TOLERANCE
+        objective.rel_tolerance = 0.0
+        objective.priority = len(objectives) - rank
+        highs.addLinearObjective(objective)
+
+
 def build_model(problem: FlowProblem) -> _Model:
     model = _Model(highspy.HighsLp())
     define_variables(model, problem)
@@ -175,6 +216,7 @@ def solve_lp(
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("threads", threads)
         highs.passModel(build_model(problem).lp)
+        define_levels(highs, problem)
         if cache is not None and key is not None:
             cache[key] = highs
     highs.run()
@@ -215,6 +257,7 @@ def sub_problem(problem: FlowProblem, arcs: NDArray[np.intp]) -> FlowProblem:
         arc_coefficients=problem.arc_coefficients[arcs],
         arc_upper=problem.arc_upper[arcs],
         arc_gain=problem.arc_gain[arcs],
+        arc_level=None if problem.arc_level is None else problem.arc_level[arcs],
     )
 
 

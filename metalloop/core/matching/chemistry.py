@@ -47,7 +47,9 @@ class DemandLimits:
 
     ``low`` and ``high`` are ``(demands, elements)`` mass fractions [-], NaN for no limit;
     ``limited`` tells which demands set limits; ``dilutable`` which name a balance element;
-    ``max_dilution`` the share of base metal each can blend in [-].
+    ``max_dilution`` the share of diluent each can blend in [-]; ``diluent_low`` and
+    ``diluent_high`` the analysis of each demand's diluent over the elements [-], 0 where it
+    lists none (the pure base metal).
     """
 
     low: NDArray[np.float64]
@@ -55,6 +57,20 @@ class DemandLimits:
     limited: NDArray[np.bool_]
     dilutable: NDArray[np.bool_]
     max_dilution: NDArray[np.float64]
+    diluent_low: NDArray[np.float64]
+    diluent_high: NDArray[np.float64]
+
+    def take(self, rows: NDArray[np.intp]) -> DemandLimits:
+        """The limits of the demands ``rows``, in that order."""
+        return DemandLimits(
+            self.low[rows],
+            self.high[rows],
+            self.limited[rows],
+            self.dilutable[rows],
+            self.max_dilution[rows],
+            self.diluent_low[rows],
+            self.diluent_high[rows],
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,8 @@ def demand_limits(
     high = np.full((count, width), np.nan)
     limited = np.zeros(count, dtype=bool)
     dilutable = np.zeros(count, dtype=bool)
+    diluent_low = np.zeros((count, width))
+    diluent_high = np.zeros((count, width))
     column = {e: k for k, e in enumerate(elements)}
     for row, spec in enumerate(limits):
         if spec is None or not spec.limits:
@@ -119,7 +137,20 @@ def demand_limits(
                 low[row, column[limit.element]] = limit.low.fraction
             if limit.high is not None:
                 high[row, column[limit.element]] = limit.high.fraction
-    return DemandLimits(low, high, limited, dilutable, np.asarray(max_dilution, dtype=float))
+        diluent = spec.diluent.composition if spec.diluent else None
+        for element in diluent.elements if diluent else ():
+            if element in column:
+                diluent_low[row, column[element]] = diluent[element].low.fraction
+                diluent_high[row, column[element]] = diluent[element].high.fraction
+    return DemandLimits(
+        low,
+        high,
+        limited,
+        dilutable,
+        np.asarray(max_dilution, dtype=float),
+        diluent_low,
+        diluent_high,
+    )
 
 
 def screen(
@@ -135,10 +166,11 @@ def screen(
     -----
     Per element, a range is judged at its worst case: the upper bound against a maximum, the
     lower bound against a minimum. A required element (minimum above 0) that was not analysed
-    fails, one with only a maximum does not. Exceeded maxima can be cured by diluting with
-    base metal by the factor :math:`f = \\min_e h_e / w_e^{high}`, provided
-    :math:`f \\ge \\max_e l_e / w_e^{low}`; the dilution needed is :math:`1 - f` and must not
-    exceed the demand's ``max_dilution``.
+    fails, one with only a maximum does not. Exceeded maxima can be cured by dilution with
+    the demand's diluent (analysis :math:`d`): the lot's share :math:`f` of the charge must
+    meet :math:`(w - d) f \\le h - d` per maximum and :math:`(d - w) f \\le d - l` per
+    minimum, as in the exact check; the dilution needed is :math:`1 - f` for the largest such
+    :math:`f` and must not exceed the demand's ``max_dilution``.
     """
     size = len(offer_index)
     verdicts = np.zeros(size, dtype=np.int8)
@@ -174,10 +206,17 @@ def _screen_chunk(
         too_high = present & (lim_hi - hi < -TOLERANCE)
         hard = (missing | too_low).any(axis=1)
         high_only = ~hard & too_high.any(axis=1)
-        upper = np.where(present & ~np.isnan(lim_hi) & (hi > 0), lim_hi / hi, np.inf).min(axis=1)
-        lower = np.where(present & (np.nan_to_num(lim_lo) > 0), lim_lo / lo, 0.0).max(axis=1)
+        upper, lower, blocked = _share_limits(
+            present, lo, hi, lim_lo, lim_hi, demands.diluent_low[d], demands.diluent_high[d]
+        )
     upper = np.minimum(upper, 1.0)
-    curable = high_only & demands.dilutable[d] & (upper > 0) & (upper >= lower - TOLERANCE)
+    curable = (
+        high_only
+        & demands.dilutable[d]
+        & ~blocked
+        & (upper > TOLERANCE)
+        & (upper >= lower - TOLERANCE)
+    )
     needed = np.where(curable, 1.0 - upper, 0.0)
     within = needed <= demands.max_dilution[d] + TOLERANCE
     verdict = np.full(rows.size, FITS, dtype=np.int8)
@@ -186,3 +225,33 @@ def _screen_chunk(
     verdicts[rows] = verdict
     dilution[rows] = np.where(verdict == FITS_AFTER_DILUTION, needed, 0.0)
     return verdicts, dilution
+
+
+def _share_limits(
+    present: NDArray[np.bool_],
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    lim_lo: NDArray[np.float64],
+    lim_hi: NDArray[np.float64],
+    dil_lo: NDArray[np.float64],
+    dil_hi: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Per row, the bounds on the lot's share of the charge from every limit, and whether a
+    limit with no slope is broken whatever the share (the diluent alone breaks it)."""
+    bounded_high = present & ~np.isnan(lim_hi)
+    bounded_low = present & (np.nan_to_num(lim_lo) > 0)
+    slopes = (np.where(bounded_high, hi - dil_hi, 0.0), np.where(bounded_low, dil_lo - lo, 0.0))
+    rights = (
+        np.where(bounded_high, lim_hi - dil_hi, 0.0),
+        np.where(bounded_low, dil_lo - np.nan_to_num(lim_lo), 0.0),
+    )
+    upper = np.full(lo.shape[0], np.inf)
+    lower = np.zeros(lo.shape[0])
+    blocked = np.zeros(lo.shape[0], dtype=bool)
+    for a, b, used in zip(slopes, rights, (bounded_high, bounded_low), strict=True):
+        rising, falling = used & (a > TOLERANCE), used & (a < -TOLERANCE)
+        upper = np.minimum(upper, np.where(rising, b / np.where(rising, a, 1.0), np.inf).min(1))
+        lower = np.maximum(lower, np.where(falling, b / np.where(falling, a, 1.0), 0.0).max(1))
+        flat = used & ~rising & ~falling
+        blocked |= (flat & (b < -TOLERANCE)).any(axis=1)
+    return upper, lower, blocked

@@ -35,6 +35,7 @@ from metalloop.core.matching.run import (
 from metalloop.core.matching.scoring import (
     Objective,
     freight_per_tonne,
+    hierarchy_level,
     objective_gain,
     pair_terms,
 )
@@ -237,7 +238,16 @@ def flow_problem_of(network: Network) -> FlowProblem:
         np.concatenate([coef, processing.coefficients]),
         np.concatenate([pairs.capacity, members.capacity, processing.upper]),
         np.concatenate([network.gain, -_member_freight(network), np.zeros(len(processing.upper))]),
+        np.concatenate([_use_level(network), np.zeros(m + len(processing.upper), dtype=np.int8)]),
     )
+
+
+def _use_level(network: Network) -> NDArray[np.int8]:
+    """Per pair, the waste-hierarchy level of the demand it delivers to; 0 into a processor."""
+    sinks, pairs = network.sinks, network.pairs
+    levels = np.array([hierarchy_level(code) for code in sinks.r_strategy], dtype=np.int8)
+    to_demand = sinks.kind[pairs.sink] == SinkKind.DEMAND
+    return np.where(to_demand, levels[pairs.sink], 0).astype(np.int8)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,7 @@ from metalloop.core.matching.listings import (
     TimeWindow,
 )
 from metalloop.core.matching.scoring import SCORE_WEIGHTS
-from metalloop.core.materials.composition import Composition
-from metalloop.core.materials.specification import Specification, check
+from metalloop.core.materials.specification import CheckResult, Specification, check
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +68,10 @@ class Explanation:
     score_parts: Mapping[str, float]
     score_weights: Mapping[str, float]
     detour: float
+    dilution: Mapping[str, Any] = field(default_factory=dict)
+    """Where the delivery fits only after dilution: ``share_of_lot`` (largest share of the
+    lot in the charge [-]), ``diluent`` (knowledge-base code, ``""`` for the pure base metal)
+    and ``base`` (the base metal) of the supplier needing the most; else empty."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,7 +97,7 @@ def explain(
         *_rules(delivered, demand, proposal, method, ancestors, period),
         *(_processor_rules(suppliers, processor, output) if processor and output else ()),
     )
-    lines, verdict = _chemistry_of(suppliers, processor, demand.limits)
+    lines, verdict, dilution = _chemistry_of(suppliers, processor, demand.limits)
     legs = route_legs(proposal, method, feed_share(processor, output))
     return Explanation(
         kind=str(proposal.kind),
@@ -108,6 +111,7 @@ def explain(
         score_parts=dict(proposal.score_parts),
         score_weights=dict(SCORE_WEIGHTS),
         detour=method.detour.value,
+        dilution=dilution,
     )
 
 
@@ -252,31 +256,34 @@ _VERDICT_ORDER = ("fits", "fits_after_dilution", "not_analysed", "does_not_fit")
 
 def _chemistry_of(
     suppliers: list[Offer], processor: Processor | None, limits: Specification | None
-) -> tuple[tuple[ElementLine, ...], str]:
+) -> tuple[tuple[ElementLine, ...], str, dict[str, Any]]:
     """The check of what is delivered: the single supplier's analysis, or each member's for a
-    pool (the worst verdict counts); a processor's output is not analysed."""
+    pool (the worst verdict counts, and the most dilution); a processor's output is not
+    analysed."""
     if limits is None or not limits.limits:
-        return (), "no_limits"
+        return (), "no_limits", {}
     if processor is not None:
-        return (), "not_analysed"
-    if len(suppliers) == 1:
-        return _chemistry(suppliers[0].composition, limits, "")
+        return (), "not_analysed", {}
     lines: list[ElementLine] = []
     verdicts = []
+    dilution: dict[str, Any] = {}
     for supplier in suppliers:
-        own, verdict = _chemistry(supplier.composition, limits, supplier.key)
-        lines.extend(own)
-        verdicts.append(verdict)
-    return tuple(lines), max(verdicts, key=_VERDICT_ORDER.index)
+        origin = supplier.key if len(suppliers) > 1 else ""
+        if supplier.composition is None:
+            verdicts.append("not_analysed")
+            continue
+        result = check(supplier.composition, limits)
+        lines.extend(_lines_of(result, origin))
+        verdicts.append(str(result.verdict))
+        share = result.max_share
+        if share is not None and share < dilution.get("share_of_lot", 1.0 + 1e-9):
+            dilution = {"share_of_lot": share, "diluent": result.diluent, "base": limits.balance}
+    verdict = max(verdicts, key=_VERDICT_ORDER.index)
+    return tuple(lines), verdict, dilution if verdict == "fits_after_dilution" else {}
 
 
-def _chemistry(
-    composition: Composition | None, limits: Specification, origin: str
-) -> tuple[tuple[ElementLine, ...], str]:
-    if composition is None:
-        return (), "not_analysed"
-    result = check(composition, limits)
-    lines = tuple(
+def _lines_of(result: CheckResult, origin: str) -> tuple[ElementLine, ...]:
+    return tuple(
         ElementLine(
             line.subject,
             line.limit,
@@ -287,4 +294,3 @@ def _chemistry(
         )
         for line in result.lines
     )
-    return lines, str(result.verdict)

@@ -35,13 +35,12 @@ from metalloop.core.matching.candidates import (
     source_keys,
 )
 from metalloop.core.matching.chemistry import (
-    DemandLimits,
     demand_limits,
     limit_elements,
     offer_chemistry,
 )
 from metalloop.core.matching.listings import Demand, Offer, TimeWindow
-from metalloop.core.matching.scoring import Feedback, pair_terms
+from metalloop.core.matching.scoring import Feedback, hierarchy_level, pair_terms
 from metalloop.core.matching.tables import (
     OwnerIds,
     Sinks,
@@ -125,14 +124,7 @@ class ListingIndex:
         within = reach * self.context.method.detour.value <= self.sinks.max_km[rows] + 1e-9
         rows, km, reach = rows[within], km[within], reach[within]
         near = _rows_of(self.sinks, rows)
-        limits = DemandLimits(
-            self._limits.low[rows],
-            self._limits.high[rows],
-            self._limits.limited[rows],
-            self._limits.dilutable[rows],
-            self._limits.max_dilution[rows],
-        )
-        chemistry = (offer_chemistry(new.compositions, self.elements), limits)
+        chemistry = (offer_chemistry(new.compositions, self.elements), self._limits.take(rows))
         local = np.arange(rows.size, dtype=np.intp)
         src = np.zeros(rows.size, dtype=np.intp)
         pairs = admissible(new, near, self.context, chemistry, src, local, km, reach)
@@ -203,7 +195,10 @@ class ListingIndex:
             great_circle_km=pairs.great_circle_km,
         )
         result, score = terms.delivery, terms.score
-        order = np.lexsort((np.array(keys), -score))[:limit]
+        # The waste hierarchy first (reuse and remanufacturing before recycling before
+        # recovery), then the score; the key keeps equal ranks stable.
+        level = np.array([hierarchy_level(code) for code in sinks.r_strategy], dtype=np.int8)
+        order = np.lexsort((np.array(keys), -score, level[pairs.sink]))[:limit]
         verdicts = ("fits", "fits_after_dilution", "does_not_fit", "not_analysed")
         return [
             Candidate(

@@ -61,6 +61,7 @@ def allocate_with_lots(network: Network, problem: FlowProblem) -> tuple[Allocati
             problem.arc_coefficients,
             upper.copy(),
             problem.arc_gain,
+            problem.arc_level,
         )
         changed = np.zeros(problem.arcs, dtype=bool)
         changed[rows] = True

@@ -15,7 +15,11 @@ from enum import StrEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from metalloop.core.impact.method import ImpactMethod
+from metalloop.core.impact.method import (
+    RECYCLING_STRATEGIES,
+    REUSE_STRATEGIES,
+    ImpactMethod,
+)
 from metalloop.core.matching.tables import MODES
 
 UNKNOWN_SAVING_WEIGHT = 1e-3
@@ -67,6 +71,25 @@ class Feedback:
             accepted += a
             declined += d
         return (accepted + 1) / (accepted + declined + 2)
+
+
+HIERARCHY_LEVELS = {"product": 1, "recycling": 2, "recovery": 3}
+"""Levels of the waste hierarchy (Directive 2008/98/EC, Article 4(1)) a use belongs to:
+keeping the product or its parts (R0–R7: reuse, repair, refurbish, remanufacture, repurpose
+and the strategies before them) before recycling (R8) before other recovery (R9)."""
+
+
+def hierarchy_level(code: str) -> int:
+    """The waste-hierarchy level of an R-strategy code: 1 product, 2 recycling, 3 recovery.
+
+    The groups are those of the CO2 accounting (``REUSE_STRATEGIES``,
+    ``RECYCLING_STRATEGIES``); any other code (R9 or unreadable) counts as recovery.
+    """
+    if code in REUSE_STRATEGIES:
+        return HIERARCHY_LEVELS["product"]
+    if code in RECYCLING_STRATEGIES:
+        return HIERARCHY_LEVELS["recycling"]
+    return HIERARCHY_LEVELS["recovery"]
 
 
 def r_priority(code: str) -> float:

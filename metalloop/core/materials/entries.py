@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from metalloop.core.materials.composition import Composition
 from metalloop.core.materials.provenance import Provenance
-from metalloop.core.materials.specification import Specification
+from metalloop.core.materials.specification import Diluent, Specification
 
 
 class Kind(StrEnum):
@@ -22,6 +23,8 @@ class Kind(StrEnum):
     END_OF_WASTE = "end-of-waste"
     EMISSION_FACTORS = "emission-factors"
     R_STRATEGIES = "r-strategies"
+    DILUENTS = "diluents"
+    PROCESS_TYPES = "process-types"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +142,41 @@ class RStrategy(Entry):
     number: int = 0
     definition_de: str = ""
     definition_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanBase(Entry):
+    """The clean material a melt of one base metal is thinned with, and its analysis.
+
+    ``analysis`` gives the shares the source guarantees at most (``[0, max]``) or reports as
+    a range [-]; an element it does not list counts as absent.
+    """
+
+    balance: str = ""
+    material: str = ""
+    analysis: Composition = field(default_factory=Composition)
+    description_de: str = ""
+    description_en: str = ""
+
+    def diluent(self) -> Diluent:
+        """The diluent of the chemistry check."""
+        return Diluent(self.code, self.analysis)
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessType(Entry):
+    """A kind of process a processor runs (shredding, cable granulation, remelting, ...).
+
+    ``inputs`` are the materials it typically takes, ``products`` what it is run for and
+    ``co_products`` what it yields besides (all ``MAT:`` codes); ``r_strategy`` is the
+    ``R:`` code of the circularity strategy it serves; ``competence`` the slug of the
+    matching competence of the network registry, if any.
+    """
+
+    description_de: str = ""
+    description_en: str = ""
+    inputs: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    co_products: tuple[str, ...] = ()
+    r_strategy: str = ""
+    competence: str = ""

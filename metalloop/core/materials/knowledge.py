@@ -8,6 +8,7 @@ from functools import cached_property
 
 from metalloop.core.geo import fold_name
 from metalloop.core.materials.entries import (
+    CleanBase,
     CrosswalkLink,
     Element,
     Entry,
@@ -53,6 +54,13 @@ class KnowledgeBase:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def clean_base(self, balance: str) -> CleanBase | None:
+        """The clean material melts of the base metal ``balance`` are thinned with."""
+        for entry in self._by_kind[Kind.DILUENTS]:
+            if isinstance(entry, CleanBase) and entry.balance == balance:
+                return entry
+        return None
 
     def get(self, code: str) -> Entry:
         """The entry with this code (also found by an alias of an alloy or grade)."""

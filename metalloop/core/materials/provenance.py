@@ -18,17 +18,39 @@ class Confidence(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """A short text in German and English; the German one stands for both where they agree."""
+
+    de: str = ""
+    en: str = ""
+
+    def text(self, language: str) -> str:
+        """The text for a language code ("de", "en", "en-gb"); German where English is absent."""
+        return self.en if language.startswith("en") and self.en else self.de
+
+    def __bool__(self) -> bool:
+        return bool(self.de or self.en)
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """A citable source: document, edition or year, section, address."""
+    """A citable source: document, edition or date, section, where it was read.
 
-    document: str
-    edition: str
-    section: str = ""
+    ``reproduces`` names the primary text a secondary source reproduces (for example
+    "EN 10088-2:2014"); ``accessed`` is the date [YYYY-MM-DD] the source was read.
+    """
+
+    document: Wording
+    edition: Wording
+    section: Wording = Wording()
     url: str = ""
+    reproduces: str = ""
+    accessed: str = ""
 
-    def citation(self) -> str:
-        """One line: document, edition, section."""
-        parts = [self.document, self.edition, self.section]
+    def citation(self, language: str) -> str:
+        """One line in a language: document, edition, section."""
+        parts = [self.document.text(language), self.edition.text(language)]
+        parts.append(self.section.text(language))
         return ", ".join(part for part in parts if part)
 
 
@@ -39,4 +61,5 @@ class Provenance:
     source: Source
     confidence: Confidence
     confirmed: bool = True
-    note: str = ""
+    note: Wording = Wording()
+    """A sentence or two for the reader; notes for maintainers are never loaded."""

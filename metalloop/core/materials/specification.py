@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from metalloop.core.materials.composition import Composition, ShareRange
 from metalloop.core.units import MassFraction
+
+TOLERANCE = 1e-12
+"""Shares and bounds closer than this count as equal [-]."""
+ZERO_SHARE = MassFraction(0.0)
 
 UNLISTED_THRESHOLD = MassFraction.wt_pct(0.5)
 """An analysed element that a specification does not name, above this share, does not belong
@@ -47,6 +52,32 @@ class SumLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class Diluent:
+    """The clean material of the same base metal a melt is thinned with.
+
+    ``composition`` is its analysis; the check takes its upper bounds against maxima and its
+    lower bounds against minima (the worst case). An element it does not list counts as 0.
+    """
+
+    code: str
+    composition: Composition
+
+
+PURE_BASE = Diluent("", Composition({}))
+"""The diluent assumed where the knowledge base has none for a base metal: the base metal
+itself, free of every other element (the explanation says so)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """An alloying addition: pure element (or its equivalent in a master alloy or
+    ferro-alloy) per tonne of the lot [kg/t]."""
+
+    element: str
+    kg_per_t: float
+
+
+@dataclass(frozen=True, slots=True)
 class Specification:
     """The chemistry a grade or alloy allows.
 
@@ -66,6 +97,12 @@ class Specification:
         Whether an element the specification does not name is foreign to it (grades and
         alloys: above ``UNLISTED_THRESHOLD``); ``False`` for a buyer's limits, which only
         constrain the elements they name.
+    diluent : Diluent or None
+        What the melt is thinned with where maxima are exceeded; ``None`` for the pure base
+        metal (``PURE_BASE``). Dilution needs a ``balance``.
+    alloying : bool
+        Whether a shortfall may be made up by alloying additions (a melt shop's check of a
+        lot against a grade); ``False`` where the receiver takes the lot as it is.
     """
 
     code: str
@@ -75,6 +112,8 @@ class Specification:
     others_each: MassFraction | None = None
     others_total: MassFraction | None = None
     closed: bool = True
+    diluent: Diluent | None = None
+    alloying: bool = False
 
     @property
     def named_elements(self) -> frozenset[str]:
@@ -101,6 +140,7 @@ class Status(StrEnum):
 class Verdict(StrEnum):
     FITS = "fits"
     FITS_AFTER_DILUTION = "fits_after_dilution"
+    FITS_AFTER_ALLOYING = "fits_after_alloying"
     DOES_NOT_FIT = "does_not_fit"
 
 
@@ -124,9 +164,10 @@ class CheckResult:
     """The verdict of a check with its lines.
 
     ``max_share`` is the largest share of the analysed material in a charge topped up with
-    the clean base metal (``balance``) that meets every limit, ``dilution`` the share of base
-    metal needed (``1 - max_share``); both ``None`` unless the verdict is
-    ``fits_after_dilution``.
+    the ``diluent`` (a knowledge-base code; ``""`` for the pure base metal) that meets every
+    limit, ``dilution`` the share of diluent needed (``1 - max_share``); both ``None`` unless
+    the verdict is ``fits_after_dilution``. ``additions`` are the least alloying additions
+    that make up the shortfalls when the verdict is ``fits_after_alloying``.
     """
 
     code: str
@@ -135,6 +176,8 @@ class CheckResult:
     failing: tuple[str, ...]
     max_share: float | None = None
     dilution: float | None = None
+    diluent: str = ""
+    additions: tuple[Addition, ...] = ()
 
     @property
     def not_analysed(self) -> tuple[str, ...]:
@@ -149,28 +192,52 @@ def check(composition: Composition, spec: Specification) -> CheckResult:
     Ranges are judged at their worst case: the upper bound against a maximum, the lower
     bound against a minimum. An element the specification requires (minimum > 0) but the
     analysis lacks counts as 0 and fails; an element with only a maximum that was not analysed
-    is reported as not analysed and does not fail. Exceeded maxima can be cured by dilution
-    with the clean base metal, which lowers every share by the factor :math:`f` (the share of
-    the analysed material in the charge): the largest admissible :math:`f` is
-    :math:`\\min_e h_e / w_e^{high}` over the maxima, and it must stay above
-    :math:`\\max_e l_e / w_e^{low}` over the minima. Shortfalls and unexpected elements
-    cannot be cured by dilution.
+    is reported as not analysed and does not fail.
+
+    Exceeded maxima can be cured by dilution: a charge of the share :math:`f` of the lot and
+    :math:`1 - f` of the diluent holds :math:`f w_e + (1 - f) d_e` of each element, with the
+    diluent's analysis :math:`d` (0 for the pure base metal). Each limit is a linear bound on
+    :math:`f` (``_share_bounds``); the largest admissible :math:`f` is the lot's share.
+
+    Shortfalls of elements other than the balance can be made up by alloying where the
+    specification allows it (``alloying``): see ``_alloying``. A lot needing both dilution
+    and alloying, an unexpected element or an element missing from the analysis does not fit.
     """
-    lines = (
-        *(_check_limit(composition, limit) for limit in spec.limits),
-        *(_check_sum(composition, limit) for limit in spec.sum_limits),
-        *_check_others(composition, spec),
-    )
+    lines = _lines(composition, spec)
     failing = tuple(
         line.subject for line in lines if line.status not in (Status.OK, Status.NOT_ANALYSED)
     )
     if not failing:
         return CheckResult(spec.code, Verdict.FITS, lines, ())
-    curable = all(line.status is Status.TOO_HIGH for line in lines if line.subject in failing)
-    share = _max_share(composition, spec) if curable else None
-    if share is None:
-        return CheckResult(spec.code, Verdict.DOES_NOT_FIT, lines, failing)
-    return CheckResult(spec.code, Verdict.FITS_AFTER_DILUTION, lines, failing, share, 1.0 - share)
+    statuses = {line.status for line in lines if line.subject in failing}
+    if statuses == {Status.TOO_HIGH} and spec.balance:
+        diluent = spec.diluent or PURE_BASE
+        share = _max_share(composition, spec, diluent.composition)
+        if share is not None:
+            return CheckResult(
+                spec.code,
+                Verdict.FITS_AFTER_DILUTION,
+                lines,
+                failing,
+                share,
+                1.0 - share,
+                diluent.code,
+            )
+    if statuses == {Status.TOO_LOW} and spec.alloying and spec.balance:
+        additions = _alloying(composition, spec, failing)
+        if additions:
+            return CheckResult(
+                spec.code, Verdict.FITS_AFTER_ALLOYING, lines, failing, additions=additions
+            )
+    return CheckResult(spec.code, Verdict.DOES_NOT_FIT, lines, failing)
+
+
+def _lines(composition: Composition, spec: Specification) -> tuple[ElementCheck, ...]:
+    return (
+        *(_check_limit(composition, limit) for limit in spec.limits),
+        *(_check_sum(composition, limit) for limit in spec.sum_limits),
+        *_check_others(composition, spec),
+    )
 
 
 def _check_limit(composition: Composition, limit: Limit) -> ElementCheck:
@@ -255,33 +322,137 @@ def _check_others(composition: Composition, spec: Specification) -> list[Element
     return lines
 
 
-def _max_share(composition: Composition, spec: Specification) -> float | None:
-    """Largest share of the material in a charge diluted with base metal, or ``None``."""
-    if not spec.balance:
-        return None
-    upper = 1.0
+Bound = tuple[float, float]
+"""A linear bound :math:`a f \\le b` on the lot's share :math:`f` of a charge, as ``(a, b)``."""
+
+
+def _max_share(composition: Composition, spec: Specification, diluent: Composition) -> float | None:
+    """Largest share of the lot in a charge topped up with ``diluent``, or ``None``."""
+    return _largest_share(_share_bounds(composition, spec, diluent))
+
+
+def _share_bounds(
+    composition: Composition, spec: Specification, diluent: Composition
+) -> list[Bound]:
+    """Every limit as a bound on the lot's share :math:`f`.
+
+    A maximum :math:`h` on content :math:`w` (lot) and :math:`d` (diluent) reads
+    :math:`(w - d) f \\le h - d`; a minimum :math:`l`, :math:`(d - w) f \\le d - l`. Sums
+    and the limits on unnamed elements add up the lot's and the diluent's shares alike.
+    """
+
+    def high(shares: Composition, elements: Iterable[str]) -> float:
+        return sum(shares[e].high.fraction for e in elements if e in shares)
+
+    def low(shares: Composition, elements: Iterable[str]) -> float:
+        return sum(shares[e].low.fraction for e in elements if e in shares)
+
+    bounds: list[Bound] = []
     for limit in spec.limits:
-        value = composition.get(limit.element)
-        if limit.high is not None and value is not None and value.high.fraction > 0:
-            upper = min(upper, limit.high.fraction / value.high.fraction)
+        if limit.element not in composition:
+            continue
+        one = (limit.element,)
+        if limit.high is not None:
+            w, d = high(composition, one), high(diluent, one)
+            bounds.append((w - d, limit.high.fraction - d))
+        if limit.low is not None and limit.low.fraction > 0:
+            w, d = low(composition, one), low(diluent, one)
+            bounds.append((d - w, d - limit.low.fraction))
     for s in spec.sum_limits:
-        total = sum(composition[e].high.fraction for e in s.elements if e in composition)
-        if total > 0:
-            upper = min(upper, s.high.fraction / total)
-    others = [e for e in composition.elements if e not in spec.named_elements]
+        w, d = high(composition, s.elements), high(diluent, s.elements)
+        bounds.append((w - d, s.high.fraction - d))
+    others = sorted((set(composition.elements) | set(diluent.elements)) - spec.named_elements)
     if spec.others_each is not None:
         for e in others:
-            if composition[e].high.fraction > 0:
-                upper = min(upper, spec.others_each.fraction / composition[e].high.fraction)
+            w, d = high(composition, (e,)), high(diluent, (e,))
+            bounds.append((w - d, spec.others_each.fraction - d))
     if spec.others_total is not None and others:
-        total = sum(composition[e].high.fraction for e in others)
-        if total > 0:
-            upper = min(upper, spec.others_total.fraction / total)
-    lower = 0.0
-    for limit in spec.limits:
-        value = composition.get(limit.element)
-        if limit.low is not None and limit.low.fraction > 0 and value is not None:
-            if value.low.fraction <= 0:
-                return None
-            lower = max(lower, limit.low.fraction / value.low.fraction)
-    return upper if upper > 0 and upper >= lower - 1e-12 else None
+        w, d = high(composition, others), high(diluent, others)
+        bounds.append((w - d, spec.others_total.fraction - d))
+    return bounds
+
+
+def _largest_share(bounds: Iterable[Bound]) -> float | None:
+    """The largest :math:`f` in (0, 1] meeting every bound, or ``None``."""
+    lower, upper = 0.0, 1.0
+    for a, b in bounds:
+        if a > TOLERANCE:
+            upper = min(upper, b / a)
+        elif a < -TOLERANCE:
+            lower = max(lower, b / a)
+        elif b < -TOLERANCE:
+            return None
+    return upper if upper > TOLERANCE and upper >= lower - TOLERANCE else None
+
+
+def _alloying(
+    composition: Composition, spec: Specification, short: Iterable[str]
+) -> tuple[Addition, ...]:
+    """The least additions of pure elements that lift every shortfall to its minimum.
+
+    Notes
+    -----
+    Adding :math:`x_e` [t per t of lot] of the elements :math:`S` gives the shares
+    :math:`(w_e + x_e) / (1 + X)` with :math:`X = \\sum_S x_e`. Lifting each to its minimum
+    :math:`l_e` gives :math:`X = (L - W) / (1 - L)` with :math:`L = \\sum_S l_e`,
+    :math:`W = \\sum_S w_e` (lower bounds of the analysis), and :math:`x_e = l_e (1 + X) -
+    w_e`. The additions thin every other element by :math:`1 + X`; a minimum that falls short
+    then joins :math:`S`. The alloyed analysis must pass the whole check, else there is no
+    answer (an empty tuple).
+    """
+    minima = {
+        limit.element: limit.low.fraction
+        for limit in spec.limits
+        if limit.low is not None and limit.element != spec.balance
+    }
+    raised = set(short)
+    if not raised <= set(minima):
+        return ()
+    while True:
+        total = _total_addition(composition, minima, raised)
+        if total is None:
+            return ()
+        thinned = {
+            e
+            for e, minimum in minima.items()
+            if e not in raised
+            and e in composition
+            and composition[e].low.fraction / (1 + total) < minimum - TOLERANCE
+        }
+        if not thinned:
+            break
+        raised |= thinned
+    additions = {e: minima[e] * (1 + total) - _low(composition, e) for e in sorted(raised)}
+    alloyed = _alloyed(composition, additions, total)
+    if check(alloyed, replace(spec, alloying=False)).verdict is not Verdict.FITS:
+        return ()
+    return tuple(Addition(e, round(x * 1000, 6)) for e, x in additions.items())
+
+
+def _low(composition: Composition, element: str) -> float:
+    return composition[element].low.fraction if element in composition else 0.0
+
+
+def _total_addition(
+    composition: Composition, minima: Mapping[str, float], raised: Iterable[str]
+) -> float | None:
+    """:math:`X` for the raised elements, or ``None`` if their minima leave no room."""
+    target = sum(minima[e] for e in raised)
+    present = sum(_low(composition, e) for e in raised)
+    if target >= 1 - TOLERANCE:
+        return None
+    return max((target - present) / (1 - target), 0.0)
+
+
+def _alloyed(composition: Composition, additions: Mapping[str, float], total: float) -> Composition:
+    """The lot's analysis after the additions, every range thinned by :math:`1 + X`."""
+    scale = 1 + total
+    shares = {}
+    for element in set(composition.elements) | set(additions):
+        added = additions.get(element, 0.0)
+        share = composition.get(element) or ShareRange(ZERO_SHARE, ZERO_SHARE)
+        shares[element] = ShareRange(
+            MassFraction((share.low.fraction + added) / scale),
+            MassFraction((share.high.fraction + added) / scale),
+        )
+    return Composition(shares)

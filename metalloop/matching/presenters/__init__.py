@@ -4,7 +4,13 @@ listing's candidates (:mod:`.candidates`), and settled exchanges for exports and
 (:mod:`.impact`)."""
 
 from metalloop.matching.presenters.candidates import candidate_rows
-from metalloop.matching.presenters.impact import IMPACT_COLUMNS, bars, impact_rows
+from metalloop.matching.presenters.impact import (
+    IMPACT_COLUMNS,
+    bars,
+    factor_sources,
+    impact_rows,
+    method_sources,
+)
 from metalloop.matching.presenters.proposals import (
     explanation_page,
     listing_side,
@@ -22,8 +28,10 @@ __all__ = [
     "candidate_rows",
     "explanation_over",
     "explanation_page",
+    "factor_sources",
     "impact_rows",
     "listing_side",
+    "method_sources",
     "proposal_page",
     "proposal_page_rows",
     "proposal_rows",

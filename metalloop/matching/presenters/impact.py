@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from metalloop.core.impact.method import ImpactMethod
+from metalloop.materials.presenters import provenance_out, reference_provenance
+from metalloop.reference.impact import load_detour_provenance
+
 IMPACT_COLUMNS = [
     "proposal",
     "settled_on",
@@ -67,3 +71,20 @@ def bars(series: dict[str, dict[str, float]], key: str) -> list[dict[str, Any]]:
             {"label": label, "value": value, "height": height, "x": k * 100 + 10, "y": 100 - height}
         )
     return drawn
+
+
+def factor_sources(codes: Iterable[str | None]) -> list[dict[str, Any]]:
+    """The knowledge-base entries behind factor codes, each once, with source and confidence."""
+    shown = []
+    for code in dict.fromkeys(c for c in codes if c):
+        found = reference_provenance(code)
+        if found is not None:
+            shown.append(found)
+    return shown
+
+
+def method_sources(method: ImpactMethod) -> dict[str, Any]:
+    """Where every figure of the method comes from: the factors and the detour factor."""
+    codes = [c for s in method.substitutions.values() for c in (s.primary.code, s.secondary.code)]
+    codes += [factor.code for factor in method.freight.values()]
+    return {"factors": factor_sources(codes), "detour": provenance_out(load_detour_provenance())}

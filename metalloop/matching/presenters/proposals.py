@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from metalloop.exchange.adapters import Crowds, label_of
 from metalloop.exchange.models import Listing, Visibility
 from metalloop.exchange.permissions import listing_reveals_owner, processor_reveals_owner
@@ -25,7 +28,9 @@ from metalloop.matching.permissions import (
     can_record_outcome,
     identities_revealed,
 )
+from metalloop.matching.presenters.impact import factor_sources
 from metalloop.matching.presenters.routes import SeenRoute, explanation_over, seen_route
+from metalloop.materials.presenters import diluent_name
 from metalloop.reference.impact import load_impact_method
 
 
@@ -182,6 +187,7 @@ def explanation_page(explanation: dict[str, Any]) -> dict[str, Any]:
             for r in explanation.get("rules", [])
         ],
         "verdict_label": labels.verdict(explanation.get("chemistry_verdict", "")),
+        "dilution_text": dilution_sentence(explanation.get("dilution") or {}),
         "lines": [
             {**line, "status_label": str(labels.LINE_STATUSES.get(line["status"], line["status"]))}
             for line in explanation.get("chemistry", [])
@@ -189,11 +195,30 @@ def explanation_page(explanation: dict[str, Any]) -> dict[str, Any]:
         "leg_rows": [
             {**leg, "mode_label": labels.mode(leg["mode"])} for leg in explanation.get("legs", [])
         ],
+        "factor_rows": _factor_rows(explanation),
         "part_rows": [
             {"label": str(labels.SCORE_PARTS.get(name, name)), "value": value}
             for name, value in explanation.get("score_parts", {}).items()
         ],
     }
+
+
+def dilution_sentence(dilution: dict[str, Any]) -> str:
+    """What the receiver must thin the delivery with, and how far, in words."""
+    if not dilution:
+        return ""
+    return _("The lot may make up at most %(share)s %% of the charge, the rest %(diluent)s.") % {
+        "share": number_format(round(dilution["share_of_lot"] * 100, 1), 1),
+        "diluent": diluent_name(dilution.get("diluent", ""), dilution.get("base", "")),
+    }
+
+
+def _factor_rows(explanation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The emission factors behind the CO2 figure, with source and confidence."""
+    co2 = explanation.get("co2") or {}
+    codes = [co2.get("primary_factor"), co2.get("secondary_factor")]
+    codes += [leg.get("freight_factor") for leg in explanation.get("legs", [])]
+    return factor_sources(codes)
 
 
 def proposal_page(*, actor: Any, proposal: Proposal) -> dict[str, Any]:

@@ -183,7 +183,7 @@ def _notify_introduced(proposal: Proposal) -> None:
             )
             % {
                 "id": proposal.pk,
-                "tonnes": formats.number_format(proposal.tonnes, 1),
+                "tonnes": formats.number_format(round(proposal.tonnes, 1), 1),
                 "parties": "\n".join(lines),
             },
         )

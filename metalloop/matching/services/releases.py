@@ -239,7 +239,7 @@ def _notify_released(proposal: Proposal, organisation_ids: list[int]) -> None:
                 "concerns one of your listings. Please tell whether you are interested; the "
                 "other parties learn who you are only when every party is interested."
             )
-            % {"tonnes": formats.number_format(proposal.tonnes, 1)},
+            % {"tonnes": formats.number_format(round(proposal.tonnes, 1), 1)},
         )
 
     notification_send(

@@ -38,6 +38,7 @@ def impact(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "summary": summary,
             "method": method,
+            "sources": presenters.method_sources(method),
             "deadweight_pct": round(method.deadweight * 100, 2),
             "attribution_pct": round(method.attribution * 100, 2),
             "tonnes_bars": presenters.bars(summary["by_month"], "tonnes"),

@@ -8,9 +8,16 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from metalloop.core.materials.entries import Kind
 from metalloop.core.materials.knowledge import UnknownCode
+from metalloop.materials import presenters
 from metalloop.materials.adapters import knowledge
-from metalloop.materials.labels import CONFIDENCE_LABELS, STATUS_LABELS, VERDICT_LABELS
+from metalloop.materials.labels import (
+    CONFIDENCE_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+)
 
 register = template.Library()
 
@@ -26,7 +33,9 @@ def code_link(value: Any) -> Any:
         except UnknownCode:
             return value
         url = reverse("materials:entry", args=[entry.code])
-        return format_html('<a href="{}" title="{}">{}</a>', url, entry.name_de, entry.code)
+        return format_html(
+            '<a href="{}" title="{}">{}</a>', url, entry.name(presenters.language()), entry.code
+        )
     return value
 
 
@@ -36,6 +45,17 @@ def percent(value: Any) -> str:
     if value is None:
         return "—"
     return f"{value:g}"
+
+
+@register.filter
+def accessed_on(value: str) -> str:
+    """The date a source was read (YYYY-MM-DD) as the reader writes dates."""
+    return presenters.accessed_on(value)
+
+
+@register.filter
+def kind_label(value: Kind) -> str:
+    return str(KIND_LABELS.get(value, value))
 
 
 @register.filter

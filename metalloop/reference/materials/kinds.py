@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+from metalloop.core.materials.composition import Composition, ShareRange
 from metalloop.core.materials.entries import (
+    CleanBase,
     Criterion,
     CrosswalkLink,
     CustomsCode,
@@ -16,11 +19,12 @@ from metalloop.core.materials.entries import (
     Graded,
     Kind,
     Material,
+    ProcessType,
     RStrategy,
     WasteCode,
 )
 from metalloop.core.materials.specification import Limit, Specification, SumLimit
-from metalloop.core.units import MassFraction
+from metalloop.core.units import ZERO, MassFraction
 from metalloop.reference.materials.raw import RawEntry, choice, common_fields
 
 
@@ -237,6 +241,46 @@ def _r_strategy(e: RawEntry) -> Entry:
     )
 
 
+def _clean_base(e: RawEntry) -> Entry:
+    limits = _specification(e, e.text("code")).limits
+    shares = {
+        limit.element: ShareRange(limit.low or ZERO, limit.high or limit.low or ZERO)
+        for limit in limits
+    }
+    if any(limit.high is None for limit in limits):
+        e.problem("a diluent's analysis needs a maximum for every element")
+    return CleanBase(
+        **common_fields(Kind.DILUENTS, e),
+        balance=e.text("balance"),
+        material=e.text("material"),
+        analysis=Composition(shares),
+        description_de=e.text("description_de", required=False),
+        description_en=e.text("description_en", required=False),
+    )
+
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _process_type(e: RawEntry) -> Entry:
+    competence = e.text("competence", required=False)
+    if competence and not SLUG.match(competence):
+        e.problem(f"'competence' must be a slug (a-z, 0-9, -), not {competence!r}")
+    products = e.codes("products")
+    if not products:
+        e.problem("'products' must name at least one material")
+    return ProcessType(
+        **common_fields(Kind.PROCESS_TYPES, e),
+        description_de=e.text("description_de"),
+        description_en=e.text("description_en"),
+        inputs=e.codes("inputs"),
+        products=products,
+        co_products=e.codes("co_products"),
+        r_strategy=e.text("r_strategy"),
+        competence=competence,
+    )
+
+
 PARSERS: dict[Kind, Callable[[RawEntry], Entry]] = {
     Kind.ELEMENTS: _element,
     Kind.MATERIALS: _material,
@@ -248,4 +292,6 @@ PARSERS: dict[Kind, Callable[[RawEntry], Entry]] = {
     Kind.END_OF_WASTE: _end_of_waste,
     Kind.EMISSION_FACTORS: _emission_factor,
     Kind.R_STRATEGIES: _r_strategy,
+    Kind.DILUENTS: _clean_base,
+    Kind.PROCESS_TYPES: _process_type,
 }

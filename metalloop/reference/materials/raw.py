@@ -8,7 +8,7 @@ from typing import Any
 from metalloop.core.materials.entries import (
     Kind,
 )
-from metalloop.core.materials.provenance import Confidence, Provenance, Source
+from metalloop.core.materials.provenance import Confidence, Provenance, Source, Wording
 
 CODE_PREFIXES = {
     Kind.ELEMENTS: ("EL:",),
@@ -21,6 +21,8 @@ CODE_PREFIXES = {
     Kind.END_OF_WASTE: ("EOW:",),
     Kind.EMISSION_FACTORS: ("EF:",),
     Kind.R_STRATEGIES: ("R:",),
+    Kind.DILUENTS: ("DIL:",),
+    Kind.PROCESS_TYPES: ("PROC:",),
 }
 
 
@@ -29,7 +31,8 @@ class RawEntry:
 
     def __init__(self, raw: Mapping[str, Any], where: str, problems: list[str]) -> None:
         self.raw, self.where, self.problems = raw, where, problems
-        self.used: set[str] = {"code", "source", "confidence", "confirmed", "note"}
+        self.used: set[str] = {"code", "source", "confidence", "confirmed", "note_de", "note_en"}
+        self.used.add("maintainer_note")  # for those who keep the data; never loaded
 
     def problem(self, message: str) -> None:
         self.problems.append(f"{self.where}: {message}")
@@ -98,14 +101,20 @@ class RawEntry:
             self.problem(f"unknown keys: {', '.join(sorted(extra))}")
 
 
+SOURCE_KEYS = frozenset({"document", "edition", "section", "url", "reproduces", "accessed"})
+WORDED_SOURCE_KEYS = ("document", "edition", "section")
+
+
 def provenance(e: RawEntry) -> Provenance:
     source = e.raw.get("source")
     if not isinstance(source, dict) or not source.get("document") or not source.get("edition"):
         e.problem("'source' needs at least 'document' and 'edition'")
         source = {"document": "?", "edition": "?"}
-    extra = set(source) - {"document", "edition", "section", "url"}
+    extra = set(source) - SOURCE_KEYS
     if extra:
         e.problem(f"unknown source keys: {', '.join(sorted(extra))}")
+    if "note" in e.raw:
+        e.problem("'note' is split into note_de and note_en (for readers) and maintainer_note")
     try:
         confidence = Confidence(str(e.raw.get("confidence")))
     except ValueError:
@@ -113,17 +122,41 @@ def provenance(e: RawEntry) -> Provenance:
             f"'confidence' must be standard, secondary or estimate, not {e.raw.get('confidence')!r}"
         )
         confidence = Confidence.ESTIMATE
+    worded = {key: wording(e, f"source.{key}", source.get(key)) for key in WORDED_SOURCE_KEYS}
     return Provenance(
         source=Source(
-            document=str(source.get("document", "")),
-            edition=str(source.get("edition", "")),
-            section=str(source.get("section") or ""),
+            **worded,
             url=str(source.get("url") or ""),
+            reproduces=str(source.get("reproduces") or ""),
+            accessed=str(source.get("accessed") or ""),
         ),
         confidence=confidence,
         confirmed=e.flag("confirmed", default=True),
-        note=str(e.raw.get("note") or ""),
+        note=reader_note(e),
     )
+
+
+def wording(e: RawEntry, key: str, value: Any) -> Wording:
+    """Read a source field: one text for both languages, or a mapping with de and en."""
+    if value is None or value == "":
+        return Wording()
+    if isinstance(value, dict):
+        if set(value) != {"de", "en"} or not all(isinstance(v, str) and v for v in value.values()):
+            e.problem(f"'{key}' in two languages needs exactly 'de' and 'en' texts")
+            return Wording()
+        return Wording(de=value["de"], en=value["en"])
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        e.problem(f"'{key}' must be text, or a mapping with 'de' and 'en'")
+        return Wording()
+    return Wording(de=str(value))
+
+
+def reader_note(e: RawEntry) -> Wording:
+    """The note for readers, which must be given in both languages or not at all."""
+    de, en = e.text("note_de", required=False), e.text("note_en", required=False)
+    if bool(de) != bool(en):
+        e.problem("a note for readers needs both note_de and note_en")
+    return Wording(de=de, en=en)
 
 
 def common_fields(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from metalloop.core.materials.entries import (
+    CleanBase,
     CrosswalkLink,
     CustomsCode,
     Element,
@@ -11,6 +12,7 @@ from metalloop.core.materials.entries import (
     Graded,
     Kind,
     Material,
+    ProcessType,
     WasteCode,
 )
 
@@ -55,5 +57,24 @@ def check_references(entries: list[Entry], problems: list[str]) -> None:
                 must(entry, code, (Kind.SCRAP_GRADES, Kind.ALLOYS), "scrap grade")
             for code in entry.customs_codes:
                 must(entry, code, (Kind.CUSTOMS_CODES,), "customs code")
+        if isinstance(entry, CleanBase):
+            must(entry, entry.material, (Kind.MATERIALS,), "material")
+            for element in (entry.balance, *entry.analysis.elements):
+                if element not in symbols:
+                    problems.append(f"{entry.code}: {element!r} is not an element symbol")
+            if (
+                sum(1 for e in entries if isinstance(e, CleanBase) and e.balance == entry.balance)
+                > 1
+            ):
+                problems.append(f"{entry.code}: a second diluent for {entry.balance}")
         if isinstance(entry, EmissionFactor) and entry.material:
             must(entry, entry.material, (Kind.MATERIALS,), "material")
+        if isinstance(entry, ProcessType):
+            for what, codes_ in (
+                ("input", entry.inputs),
+                ("product", entry.products),
+                ("co-product", entry.co_products),
+            ):
+                for code in codes_:
+                    must(entry, code, (Kind.MATERIALS,), what)
+            must(entry, entry.r_strategy, (Kind.R_STRATEGIES,), "R-strategy")

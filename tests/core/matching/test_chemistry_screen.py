@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from metalloop.core.matching import chemistry
 from metalloop.core.materials.composition import Composition, ShareRange
-from metalloop.core.materials.specification import Limit, Specification, Verdict, check
+from metalloop.core.materials.specification import (
+    Diluent,
+    Limit,
+    Specification,
+    Verdict,
+    check,
+)
 from metalloop.core.units import MassFraction
 
 ELEMENTS = ("Cr", "Ni", "Mo", "Cu")
@@ -48,10 +54,20 @@ def open_limits(draw: st.DrawFn) -> Specification:
                 )
             )
     balance = draw(st.sampled_from(["Fe", ""]))
-    return Specification("demand", balance=balance, limits=tuple(limits), closed=False)
+    diluent = None
+    if balance and draw(st.booleans()):
+        shares = {}
+        for element in ELEMENTS:
+            if draw(st.booleans()):
+                low = draw(st.floats(0, 3))
+                shares[element] = ShareRange.wt_pct(low, low + draw(st.floats(0, 2)))
+        diluent = Diluent("diluent", Composition(shares))
+    return Specification(
+        "demand", balance=balance, limits=tuple(limits), closed=False, diluent=diluent
+    )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(compositions(), open_limits(), st.floats(0, 0.99))
 def test_screen_agrees_with_the_exact_check(
     composition: Composition, limits: Specification, max_dilution: float

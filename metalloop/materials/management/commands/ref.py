@@ -12,6 +12,13 @@ from django.utils.translation import gettext as _
 from metalloop.common.errors import one_line
 from metalloop.core.materials.entries import Entry, Kind
 from metalloop.materials import adapters, presenters, selectors
+from metalloop.materials.labels import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    UNCONFIRMED,
+    VERDICT_LABELS,
+)
 
 
 class Command(BaseCommand):
@@ -41,14 +48,16 @@ class Command(BaseCommand):
     def _show(self, code: str, **__: Any) -> None:
         entry = selectors.reference_get(actor=None, code=code)
         out = presenters.entry_out(entry)
-        self.stdout.write(f"{entry.code}  {out['name']}  [{entry.kind.value}]")
+        self.stdout.write(f"{entry.code}  {out['name']}  [{KIND_LABELS[entry.kind]}]")
         for key, value in out["data"].items():
-            if value not in (None, "", [], {}):
-                self.stdout.write(f"  {key}: {value}")
-        self.stdout.write(f"  source: {_citation(entry)}")
-        self.stdout.write(f"  confidence: {_confidence(entry)}")
-        if entry.provenance.note:
-            self.stdout.write(f"  note: {entry.provenance.note}")
+            if key == "composition":
+                heading = _("Chemical composition (wt-%)")
+                self.stdout.write(f"  {heading}: {_limits(value)}")
+            elif value not in (None, "", [], {}):
+                shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+                self.stdout.write(f"  {FIELD_LABELS.get(key, key)}: {shown}")
+        for line in presenters.provenance_lines(entry):
+            self.stdout.write(f"  {line}")
 
     def _search(self, text: str, kind: str | None = None, **__: Any) -> None:
         found = selectors.reference_list(actor=None, kind=Kind(kind) if kind else None, q=text)
@@ -59,24 +68,24 @@ class Command(BaseCommand):
         for entry in found:
             name = entry.name(presenters.language())
             self.stdout.write(
-                f"{entry.code:<24} {entry.kind.value:<16} {name}  ({_confidence(entry)})"
+                f"{entry.code:<24} {KIND_LABELS[entry.kind]!s:<20} {name}  ({_confidence(entry)})"
             )
 
     def _check(self, specification: str, analysis: str, **__: Any) -> None:
         entry, result = adapters.check_analysis(specification, analysis)
         out = presenters.check_out(entry, result)
-        self.stdout.write(f"{out['verdict']}: {out['explanation']}")
-        self.stdout.write(
-            f"  {'element':<12} {'limit':<22} {'analysis':<18} {'headroom':>10}  status"
-        )
+        self.stdout.write(f"{VERDICT_LABELS[out['verdict']]}: {out['explanation']}")
+        head = [_("Element"), _("Limit"), _("Analysis (wt-%)"), _("Headroom (wt-%)"), _("Status")]
+        self.stdout.write(f"  {head[0]:<12} {head[1]:<22} {head[2]:<18} {head[3]:>16}  {head[4]}")
         for line in out["lines"]:
             value = (
                 "—" if line["value_min"] is None else _range(line["value_min"], line["value_max"])
             )
             headroom = "—" if line["headroom"] is None else f"{line['headroom']:+.4g}"
-            cells = f"{line['subject']:<12} {line['limit']:<22} {value:<18} {headroom:>10}"
-            self.stdout.write(f"  {cells}  {line['status']}")
-        self.stdout.write(f"  source: {_citation(entry)} ({_confidence(entry)})")
+            cells = f"{line['subject']:<12} {line['limit']:<22} {value:<18} {headroom:>16}"
+            self.stdout.write(f"  {cells}  {STATUS_LABELS.get(line['status'], line['status'])}")
+        for line in presenters.provenance_lines(entry):
+            self.stdout.write(f"  {line}")
 
     def _classify(self, analysis: str, **__: Any) -> None:
         matches = adapters.classify_analysis(analysis)
@@ -86,20 +95,42 @@ class Command(BaseCommand):
             )
             return
         for entry, match in matches:
-            dilution = f", dilution {match.result.dilution:.0%}" if match.result.dilution else ""
+            verdict = str(VERDICT_LABELS[match.result.verdict.value])
+            dilution = (
+                ", " + _("dilution %(share).0f %%") % {"share": match.result.dilution * 100}
+                if match.result.dilution
+                else ""
+            )
             name = entry.name(presenters.language())
-            self.stdout.write(f"{entry.code:<24} {match.result.verdict.value:<20} {name}{dilution}")
+            self.stdout.write(
+                f"{entry.code:<24} {verdict:<22} {name}{dilution}  ({_confidence(entry)})"
+            )
 
 
 def _range(low: float, high: float) -> str:
-    return f"{low:g} wt-%" if low == high else f"{low:g}–{high:g} wt-%"
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
 
 
-def _citation(entry: Entry) -> str:
-    source = entry.provenance.source
-    return source.citation() + (f" <{source.url}>" if source.url else "")
+def _limits(composition: dict[str, Any]) -> str:
+    """Limits as one line: ``Cr 17.5–19.5, Ni 8–10.5, C ≤ 0.07, Fe remainder``."""
+    parts = []
+    for element, (low, high) in composition["limits"].items():
+        if low is None:
+            parts.append(f"{element} ≤ {high:g}")
+        elif high is None:
+            parts.append(f"{element} ≥ {low:g}")
+        else:
+            parts.append(f"{element} {low:g}–{high:g}")
+    parts += [f"{'+'.join(s['elements'])} ≤ {s['max']:g}" for s in composition["sum_limits"]]
+    for key, words in (("others_each", _("others, each")), ("others_total", _("others, total"))):
+        if composition[key] is not None:
+            parts.append(f"{words} ≤ {composition[key]:g}")
+    if composition["balance"]:
+        remainder = _("remainder")
+        parts.append(f"{composition['balance']} {remainder}")
+    return ", ".join(parts)
 
 
 def _confidence(entry: Entry) -> str:
-    text = entry.provenance.confidence.value
-    return text if entry.provenance.confirmed else f"{text}, unconfirmed"
+    text = presenters.confidence_label(entry)
+    return text if entry.provenance.confirmed else f"{text}, {UNCONFIRMED}"
