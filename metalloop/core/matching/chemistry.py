@@ -137,8 +137,8 @@ def demand_limits(
                 low[row, column[limit.element]] = limit.low.fraction
             if limit.high is not None:
                 high[row, column[limit.element]] = limit.high.fraction
-        diluent = spec.diluent.composition if spec.diluent else None
-        for element in diluent.elements if diluent else ():
+        diluent = spec.diluent.composition if spec.diluent else Composition({})
+        for element in diluent.elements:
             if element in column:
                 diluent_low[row, column[element]] = diluent[element].low.fraction
                 diluent_high[row, column[element]] = diluent[element].high.fraction
