@@ -87,6 +87,7 @@ from synthetic import SyntheticNetwork, generate, load_reference  # noqa: E402
 
 from metalloop.core.matching.allocation import (  # noqa: E402
     FlowProblem,
+    add_level_objectives,
     allocate,
     components,
     solve_lp,
@@ -451,6 +452,7 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     value[member_slots[member_used]] = member_coef[member_used]
     upper = np.zeros(dense + members)
     gain = np.zeros(dense + members)
+    level = np.zeros(dense + members, dtype=np.int8)
     column = pairs.source.astype(np.int64) * n_snk + pairs.sink
     if np.unique(column).size != p:
         raise RuntimeError("the candidate pairs repeat a source–sink pair")
@@ -458,6 +460,9 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     gain[column] = problem.arc_gain[:p]
     upper[dense:] = problem.arc_upper[p:]
     gain[dense:] = problem.arc_gain[p:]
+    if problem.arc_level is not None:  # the waste hierarchy first, as in allocate()
+        level[column] = problem.arc_level[:p]
+        level[dense:] = problem.arc_level[p:]
     note(f"dense LP arrays built, resident {rss_mib()} MiB")
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
@@ -480,7 +485,8 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     )
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError(f"dense LP: HiGHS refused the model ({status})")
-    del index, value, upper, gain, start_
+    add_level_objectives(highs, gain, level)
+    del index, value, upper, level, start_
     note(f"dense LP passed to HiGHS, resident {rss_mib()} MiB")
     built_seconds = time.perf_counter() - start
     start = time.perf_counter()
@@ -488,7 +494,9 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"dense LP: {highs.modelStatusToString(status)}")
-    objective = -float(highs.getInfo().objective_function_value)
+    # With several levels HiGHS reports the last objective solved; count the gains directly.
+    objective = float(gain @ np.asarray(highs.getSolution().col_value, dtype=float))
+    del gain
     note(f"dense LP solved, peak {(_status_kib('VmHWM') or 0) // 1024} MiB")
     return objective, built_seconds, time.perf_counter() - start, dense + members
 

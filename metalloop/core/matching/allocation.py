@@ -160,16 +160,22 @@ def define_levels(highs: highspy.Highs, problem: FlowProblem) -> None:
     the gains. No difference in CO2 or score can buy tonnes away from a better level; among
     equal levels the gains decide as before. One level alone needs no extra objective.
     """
-    if problem.arc_level is None:
-        return
-    worth = problem.arc_gain > 0
-    levels = sorted(set(problem.arc_level[worth & (problem.arc_level > 0)].tolist()))
+    if problem.arc_level is not None:
+        add_level_objectives(highs, problem.arc_gain, problem.arc_level)
+
+
+def add_level_objectives(
+    highs: highspy.Highs, gain: NDArray[np.float64], level: NDArray[np.int8]
+) -> None:
+    """Give ``highs`` the objectives of ``define_levels`` for columns with these gains [per t]
+    and levels (0: no level); nothing where fewer than two levels are worth using."""
+    worth = gain > 0
+    levels = sorted(set(level[worth & (level > 0)].tolist()))
     if len(levels) < 2:
         return
     highs.setOptionValue("blend_multi_objectives", False)
-    objectives = [-((problem.arc_level == level) & worth).astype(float) for level in levels] + [
-        -problem.arc_gain.astype(float)
-    ]
+    objectives = [-((level == value) & worth).astype(float) for value in levels]
+    objectives.append(-gain.astype(float))
     for rank, coefficients in enumerate(objectives):
         objective = highspy.HighsLinearObjective()
         objective.weight = 1.0
