@@ -87,9 +87,9 @@ from synthetic import SyntheticNetwork, generate, load_reference  # noqa: E402
 
 from metalloop.core.matching.allocation import (  # noqa: E402
     FlowProblem,
-    add_level_objectives,
     allocate,
     components,
+    level_weighted_gains,
     solve_lp,
     sub_problem,
 )
@@ -452,17 +452,17 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     value[member_slots[member_used]] = member_coef[member_used]
     upper = np.zeros(dense + members)
     gain = np.zeros(dense + members)
-    level = np.zeros(dense + members, dtype=np.int8)
+    weighted = np.zeros(dense + members)  # the waste hierarchy first, as allocate() weighs it
+    arc_weighted = level_weighted_gains(problem)
     column = pairs.source.astype(np.int64) * n_snk + pairs.sink
     if np.unique(column).size != p:
         raise RuntimeError("the candidate pairs repeat a source–sink pair")
     upper[column] = problem.arc_upper[:p]
     gain[column] = problem.arc_gain[:p]
+    weighted[column] = arc_weighted[:p]
     upper[dense:] = problem.arc_upper[p:]
     gain[dense:] = problem.arc_gain[p:]
-    if problem.arc_level is not None:  # the waste hierarchy first, as in allocate()
-        level[column] = problem.arc_level[:p]
-        level[dense:] = problem.arc_level[p:]
+    weighted[dense:] = arc_weighted[p:]
     note(f"dense LP arrays built, resident {rss_mib()} MiB")
     highs = highspy.Highs()  # type: ignore[no-untyped-call]
     highs.setOptionValue("output_flag", False)
@@ -473,7 +473,7 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
         int(highspy.MatrixFormat.kColwise),
         int(highspy.ObjSense.kMinimize),
         0.0,
-        -gain,
+        -weighted,
         np.zeros(dense + members),
         upper,
         np.where(problem.row_is_balance, 0.0, -highspy.kHighsInf),
@@ -485,8 +485,7 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     )
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError(f"dense LP: HiGHS refused the model ({status})")
-    add_level_objectives(highs, gain, level)
-    del index, value, upper, level, start_
+    del index, value, upper, weighted, start_
     note(f"dense LP passed to HiGHS, resident {rss_mib()} MiB")
     built_seconds = time.perf_counter() - start
     start = time.perf_counter()
@@ -494,7 +493,7 @@ def dense_lp(built: object, problem: FlowProblem) -> tuple[float, float, float, 
     status = highs.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"dense LP: {highs.modelStatusToString(status)}")
-    # With several levels HiGHS reports the last objective solved; count the gains directly.
+    # The LP maximised the level-weighted gains; count the plain gains of its solution.
     objective = float(gain @ np.asarray(highs.getSolution().col_value, dtype=float))
     del gain
     note(f"dense LP solved, peak {(_status_kib('VmHWM') or 0) // 1024} MiB")

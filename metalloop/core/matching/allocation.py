@@ -16,7 +16,7 @@ The model is built in small steps from a frozen problem, as in PyPSA and linopy:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -51,8 +51,8 @@ class FlowProblem:
     arc_level : array of int, optional
         Waste-hierarchy level of the use an arc delivers to (1 product, 2 recycling,
         3 recovery; ``scoring.hierarchy_level``), 0 for arcs that deliver to no use (into a
-        pool or a processor, processing). Where arcs of several levels compete, the tonnes of
-        a better level come first, whatever the gains (see ``solve_lp``).
+        pool or a processor, processing). Where arcs of several levels compete, a better
+        level comes first, whatever the gains (``level_weighted_gain``).
     """
 
     row_upper: NDArray[np.float64]
@@ -148,43 +148,58 @@ def define_objective(model: _Model, problem: FlowProblem) -> None:
     model.lp.sense_ = highspy.ObjSense.kMinimize
 
 
-LEVEL_TOLERANCE = 1e-6
-"""Tonnes a better level's optimum may give up while later levels are optimised [t]."""
+def level_weighted_gain(
+    gain: NDArray[np.float64], level: NDArray[np.int8] | None
+) -> NDArray[np.float64]:
+    """Gains [per t] with a priority weight per waste-hierarchy level that no difference of
+    gains can outweigh.
 
-
-def define_levels(highs: highspy.Highs, problem: FlowProblem) -> None:
-    """Lexicographic objectives where uses of several waste-hierarchy levels compete.
-
-    First the tonnes delivered to uses of the best level (only over arcs worth using, gain
-    above 0) are maximised, then, keeping them, those of the next level, and last the sum of
-    the gains. No difference in CO2 or score can buy tonnes away from a better level; among
-    equal levels the gains decide as before. One level alone needs no extra objective.
+    Notes
+    -----
+    Among the arcs worth using (gain above 0) that deliver to a use (level above 0), the
+    levels present are ranked from the worst (0) to the best (:math:`K - 1`); each such arc
+    gains :math:`W r` more, with :math:`W = 2 (g_{max} - g_{min}) + 1` over those arcs. For
+    one offer choosing between two uses of different levels the better one therefore always
+    gives more (:math:`W > g_{max} - g_{min}`), whatever the CO2, tonnes or score; between
+    uses of one level the gains decide as before, and an arc worth nothing gets no weight.
+    ``level_weighted_gains`` applies it per connected component, so that the weight stays as
+    small as the gains of that part allow. Reports count the plain gains.
     """
-    if problem.arc_level is not None:
-        add_level_objectives(highs, problem.arc_gain, problem.arc_level)
+    if level is None:
+        return gain
+    worth = (gain > 0) & (level > 0)
+    levels = np.unique(level[worth])
+    if levels.size < 2:
+        return gain
+    weight = 2.0 * float(gain[worth].max() - gain[worth].min()) + 1.0
+    # Level 1 (product) is the best: the rank counts the levels worse than an arc's.
+    rank = levels.size - 1 - np.searchsorted(levels, level)
+    return np.where(worth, gain + weight * rank, gain)
 
 
-def add_level_objectives(
-    highs: highspy.Highs, gain: NDArray[np.float64], level: NDArray[np.int8]
-) -> None:
-    """Give ``highs`` the objectives of ``define_levels`` for columns with these gains [per t]
-    and levels (0: no level); nothing where fewer than two levels are worth using."""
-    worth = gain > 0
-    levels = sorted(set(level[worth & (level > 0)].tolist()))
-    if len(levels) < 2:
-        return
-    highs.setOptionValue("blend_multi_objectives", False)
-    objectives = [-((level == value) & worth).astype(float) for value in levels]
-    objectives.append(-gain.astype(float))
-    for rank, coefficients in enumerate(objectives):
-        objective = highspy.HighsLinearObjective()
-        objective.weight = 1.0
-        objective.offset = 0.0
-        objective.coefficients = coefficients.tolist()
-        objective.abs_tolerance = LEVEL_TOLERANCE
-        objective.rel_tolerance = 0.0
-        objective.priority = len(objectives) - rank
-        highs.addLinearObjective(objective)
+def level_weighted_gains(problem: FlowProblem) -> NDArray[np.float64]:
+    """The gains the programme maximises: each connected component's arcs weighted by
+    ``level_weighted_gain`` (plain gains where no levels compete)."""
+    useful = np.flatnonzero((problem.arc_gain > 0) | _makes_room(problem))
+    if problem.arc_level is None or useful.size == 0:
+        return problem.arc_gain.astype(float)
+    reduced = sub_problem(problem, useful)
+    return _weighted_by_component(problem, useful, *components(reduced))
+
+
+def _weighted_by_component(
+    problem: FlowProblem, useful: NDArray[np.intp], count: int, label: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    gain = problem.arc_gain.astype(float)
+    if problem.arc_level is None:
+        return gain
+    weighted = gain.copy()
+    order = np.argsort(label, kind="stable")
+    bounds = np.searchsorted(label[order], np.arange(count + 1))
+    for c in range(count):
+        arcs = useful[order[bounds[c] : bounds[c + 1]]]
+        weighted[arcs] = level_weighted_gain(gain[arcs], problem.arc_level[arcs])
+    return weighted
 
 
 def build_model(problem: FlowProblem) -> _Model:
@@ -222,7 +237,6 @@ def solve_lp(
         highs.setOptionValue("output_flag", False)
         highs.setOptionValue("threads", threads)
         highs.passModel(build_model(problem).lp)
-        define_levels(highs, problem)
         if cache is not None and key is not None:
             cache[key] = highs
     highs.run()
@@ -295,7 +309,13 @@ def allocate(
     if useful.size == 0:
         return Allocation(flow, 0.0, Status.EMPTY, 0)
     reduced = sub_problem(problem, useful)
-    count, label = components(reduced) if decompose else (1, np.zeros(reduced.arcs, np.int64))
+    count, label = components(reduced)
+    # The waste hierarchy first: the programme maximises gains weighted by level, with one
+    # weight per component whether or not the components are solved apart.
+    weighted = _weighted_by_component(problem, useful, count, label)
+    reduced = replace(reduced, arc_gain=weighted[useful], arc_level=None)
+    if not decompose:
+        count, label = 1, np.zeros(reduced.arcs, np.int64)
     order = np.argsort(label, kind="stable")
     bounds = np.searchsorted(label[order], np.arange(count + 1))
     messages = []
