@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metalloop.core.matching.allocation import FlowProblem, allocate
 from metalloop.core.matching.engine import match
@@ -76,3 +78,37 @@ def test_a_use_worth_nothing_is_not_forced_by_its_level() -> None:
         arc_level=np.array([1, 2], dtype=np.int8),
     )
     assert allocate(problem_).flow == pytest.approx([0.0, 10.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(1, 100),
+    st.lists(
+        st.tuples(st.floats(0.5, 50), st.sampled_from([1, 2, 3]), st.floats(0.01, 1000)),
+        min_size=2,
+        max_size=6,
+    ),
+)
+def test_one_offer_fills_its_uses_by_level_first_then_by_gain(supply, sinks) -> None:
+    """One offer and uses of random capacity, level and gain: the allocation fills them in the
+    order of the waste hierarchy, and within a level by gain, as a greedy choice would."""
+    count = len(sinks)
+    problem_ = FlowProblem(
+        row_upper=np.array([supply, *(capacity for capacity, _, _ in sinks)]),
+        row_is_balance=np.zeros(count + 1, dtype=bool),
+        arc_rows=np.array([[0, 1 + k, -1] for k in range(count)]),
+        arc_coefficients=np.array([[1.0, 1.0, 0.0]] * count),
+        arc_upper=np.array([capacity for capacity, _, _ in sinks]),
+        arc_gain=np.array([gain for _, _, gain in sinks]),
+        arc_level=np.array([level for _, level, _ in sinks], dtype=np.int8),
+    )
+    flow = allocate(problem_).flow
+    left = supply
+    expected = np.zeros(count)
+    for k in sorted(range(count), key=lambda k: (sinks[k][1], -sinks[k][2])):
+        expected[k] = min(sinks[k][0], left)
+        left -= expected[k]
+    # Equal gains within a level may share the tonnes either way; compare per (level, gain).
+    for key in {(level, gain) for _, level, gain in sinks}:
+        same = [k for k in range(count) if (sinks[k][1], sinks[k][2]) == key]
+        assert flow[same].sum() == pytest.approx(expected[same].sum(), abs=1e-6)
