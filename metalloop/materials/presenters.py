@@ -118,6 +118,8 @@ def entry_facts(entry: Entry) -> list[tuple[str, Any]]:
         if key == "bulk_density_t_m3":
             low, high = value
             value = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+        if isinstance(value, dict) and set(value) == {"de", "en"}:  # a field in two languages
+            value = value["en"] if language().startswith("en") and value["en"] else value["de"]
         rows.append((str(FIELD_LABELS.get(key, key)), value))
     return rows
 
@@ -235,7 +237,7 @@ def end_of_waste_out(rule: EndOfWasteRule, result: EndOfWasteResult) -> dict[str
     english = language().startswith("en")
     return {
         "rule": rule.code,
-        "regulation": rule.regulation,
+        "regulation": rule.regulation.text(language()),
         "outcome": result.outcome.value,
         "open_criteria": list(result.open_criteria),
         "criteria": [

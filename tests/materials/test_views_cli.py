@@ -232,3 +232,13 @@ def test_ref_show_prints_a_process_type_with_its_inputs_and_outputs():
     text = out.getvalue()
     assert text.startswith("PROC:waelz-kiln")
     assert "MAT:eaf-dust" in text and "MAT:waelz-oxide" in text and "MAT:slag-waelz" in text
+
+
+@pytest.mark.django_db
+def test_the_regulation_is_named_in_the_readers_language(client):
+    german = client.get("/reference/entry/EOW:333-2011-I/").content.decode()
+    assert "Verordnung (EU) Nr. 333/2011 des Rates" in german
+    assert "Council Regulation" not in german
+    client.cookies["metalloop_language"] = "en"
+    english = client.get("/reference/entry/EOW:333-2011-I/").content.decode()
+    assert "Council Regulation (EU) No 333/2011" in english

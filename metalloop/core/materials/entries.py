@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from metalloop.core.materials.composition import Composition
-from metalloop.core.materials.provenance import Provenance
+from metalloop.core.materials.provenance import Provenance, Wording
 from metalloop.core.materials.specification import Diluent, Specification
 
 
@@ -119,7 +119,7 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class EndOfWasteRule(Entry):
-    regulation: str = ""
+    regulation: Wording = field(default_factory=Wording)
     annex: str = ""
     materials: tuple[str, ...] = ()
     criteria: tuple[Criterion, ...] = ()

@@ -23,9 +23,10 @@ from metalloop.core.materials.entries import (
     RStrategy,
     WasteCode,
 )
+from metalloop.core.materials.provenance import Wording
 from metalloop.core.materials.specification import Limit, Specification, SumLimit
 from metalloop.core.units import ZERO, MassFraction
-from metalloop.reference.materials.raw import RawEntry, choice, common_fields
+from metalloop.reference.materials.raw import RawEntry, choice, common_fields, wording
 
 
 def _element(e: RawEntry) -> Entry:
@@ -175,6 +176,15 @@ def _crosswalk(e: RawEntry) -> Entry:
     )
 
 
+def regulation_of(e: RawEntry) -> Wording:
+    """The regulation's name, one text or ``{de, en}`` (its German and English titles)."""
+    e.used.add("regulation")
+    named = wording(e, "regulation", e.raw.get("regulation"))
+    if not named:
+        e.problem("'regulation' is missing")
+    return named
+
+
 def _end_of_waste(e: RawEntry) -> Entry:
     criteria = []
     e.used.add("criteria")
@@ -206,7 +216,7 @@ def _end_of_waste(e: RawEntry) -> Entry:
         e.problem("'criteria' must list at least one criterion")
     return EndOfWasteRule(
         **common_fields(Kind.END_OF_WASTE, e, ("title_de", "title_en")),
-        regulation=e.text("regulation"),
+        regulation=regulation_of(e),
         annex=e.text("annex"),
         materials=e.codes("materials"),
         criteria=tuple(criteria),
