@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format, get_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -118,17 +119,39 @@ def entry_facts(entry: Entry) -> list[tuple[str, Any]]:
         if key == "bulk_density_t_m3":
             low, high = value
             value = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+        if key == "analysis":  # a diluent's analysis: "Cu ≤ 0,002 %, Ni ≤ 0,006 %"
+            value = ", ".join(
+                f"{element} {share_range(low, high)} %" for element, (low, high) in value.items()
+            )
         if isinstance(value, dict) and set(value) == {"de", "en"}:  # a field in two languages
             value = value["en"] if language().startswith("en") and value["en"] else value["de"]
         rows.append((str(FIELD_LABELS.get(key, key)), value))
     return rows
 
 
+def share_range(low: float | None, high: float | None) -> str:
+    """A share's bounds in wt-% in the reader's numbers: "≤ 0,002", "0,8–1,5", "≥ 4"."""
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def number(value: float) -> str:
+        return f"{value:g}".replace(".", separator)
+
+    if not low and high is not None:
+        return f"≤ {number(high)}"
+    if high is None:
+        return f"≥ {number(low or 0)}"
+    return number(high) if low == high else f"{number(low or 0)}–{number(high)}"
+
+
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 def localise_limit(text: str) -> str:
-    """Translate the unit and words of a limit as the core writes it (English)."""
+    """Translate the unit, words and decimal points of a limit as the core writes it
+    (English: "≤ 0.4 wt-%" reads "≤ 0,4 Gew.-%" in German)."""
     for word, translated in LIMIT_WORDS.items():
         text = text.replace(word, str(translated))
-    return text
+    return DECIMAL_POINT.sub(get_format("DECIMAL_SEPARATOR"), text)
 
 
 def explain(entry: Graded, result: CheckResult) -> str:

@@ -83,3 +83,18 @@ def test_classification_does_not_count_on_alloying(client):
         content_type="application/json",
     ).json()
     assert "EN573:AW-5083" not in [item["code"] for item in body["items"]]
+
+
+def test_limits_and_analyses_are_written_as_german_readers_write_numbers(client):
+    page = client.get(
+        "/reference/check/",
+        {"specification": "EN573:AW-5083", "analysis": "Mg=3.6, Mn=0.6, Cr=0.1, Si=0.2, Fe=0.3"},
+    ).content.decode()
+    assert "≤ 0,4 Gew.-%" in page and "4–4,9 Gew.-%" in page
+    assert "<td>3,6</td>" in page and "-0,4" in page
+
+
+def test_a_diluents_page_shows_its_analysis_in_words_and_german_numbers(client):
+    page = client.get("/reference/entry/DIL:iron-hbi/").content.decode()
+    assert "Cu ≤ 0,002 %, Ni ≤ 0,006 %" in page
+    assert "{" not in page.split("<dd>", 1)[1].split("</dl>", 1)[0]

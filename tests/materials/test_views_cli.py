@@ -40,8 +40,10 @@ def test_a_part_lists_entries_with_their_confidence(client):
 def test_an_entry_page_shows_composition_and_source(client):
     page = client.get("/reference/entry/EN10088:1.4301/")
     assert page.status_code == 200
-    assert "17.5" in page.text and "19.5" in page.text
+    assert "17,5" in page.text and "19,5" in page.text  # German numbers
     assert "Quelle" in page.text
+    client.cookies["metalloop_language"] = "en"
+    assert "17.5" in client.get("/reference/entry/EN10088:1.4301/").text
     assert client.get("/reference/entry/NOPE:1/").status_code == 404
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 
 from metalloop.core.materials.entries import Kind
@@ -44,7 +45,7 @@ def percent(value: Any) -> str:
     """A share in wt-% as German or English readers expect it ("—" for none)."""
     if value is None:
         return "—"
-    return f"{value:g}"
+    return f"{value:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 @register.filter
